@@ -1,0 +1,137 @@
+"""The one DynamoDB table: its definition, the PynamoDB base item, and transactions."""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from pynamodb.attributes import Attribute, DiscriminatorAttribute, UnicodeAttribute
+from pynamodb.connection import Connection
+from pynamodb.constants import STRING
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.core import metrics  # noqa: F401  (installs the DynamoDB call hook before any session exists)
+from chalicelib.core.config import get_settings
+from chalicelib.core.errors import Conflict
+
+GSI_NAMES = ("GSI1", "GSI2", "GSI3")
+TTL_ATTRIBUTE = "expires_at"
+
+
+def _region() -> str:
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+
+
+def table_definition(table_name: str) -> dict[str, Any]:
+    """`CreateTable` arguments for the table; the bootstrap, the tests and infra/ all build from this."""
+    key_names = ["PK", "SK"] + [f"{gsi}{part}" for gsi in GSI_NAMES for part in ("PK", "SK")]
+    return {
+        "TableName": table_name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": name, "AttributeType": "S"} for name in key_names],
+        "KeySchema": [{"AttributeName": "PK", "KeyType": "HASH"}, {"AttributeName": "SK", "KeyType": "RANGE"}],
+        "GlobalSecondaryIndexes": [
+            {
+                "IndexName": gsi,
+                "KeySchema": [
+                    {"AttributeName": f"{gsi}PK", "KeyType": "HASH"},
+                    {"AttributeName": f"{gsi}SK", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+            for gsi in GSI_NAMES
+        ],
+        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    }
+
+
+class TimestampAttribute(Attribute[datetime]):
+    """A UTC instant stored as fixed-width RFC 3339 (`2026-03-28T09:00:00.000Z`), so it sorts as text."""
+
+    attr_type = STRING
+
+    def serialize(self, value: datetime) -> str:
+        value = value.astimezone(UTC)
+        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+    def deserialize(self, value: str) -> datetime:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def _index(name: str) -> type[GlobalSecondaryIndex]:
+    meta = type("Meta", (), {"index_name": name, "projection": AllProjection()})
+    namespace = {
+        "Meta": meta,
+        f"{name}PK": UnicodeAttribute(hash_key=True),
+        f"{name}SK": UnicodeAttribute(range_key=True),
+    }
+    return type(name, (GlobalSecondaryIndex,), namespace)
+
+
+GSI1, GSI2, GSI3 = (_index(name) for name in GSI_NAMES)
+
+
+class Item(Model):
+    """Base of every stored entity. Subclasses declare a discriminator and build their own keys."""
+
+    class Meta:
+        table_name = get_settings().table_name
+        region = _region()
+
+    PK = UnicodeAttribute(hash_key=True)
+    SK = UnicodeAttribute(range_key=True)
+    GSI1PK = UnicodeAttribute(null=True)
+    GSI1SK = UnicodeAttribute(null=True)
+    GSI2PK = UnicodeAttribute(null=True)
+    GSI2SK = UnicodeAttribute(null=True)
+    GSI3PK = UnicodeAttribute(null=True)
+    GSI3SK = UnicodeAttribute(null=True)
+    entity = DiscriminatorAttribute()
+
+    gsi1 = GSI1()
+    gsi2 = GSI2()
+    gsi3 = GSI3()
+
+    @classmethod
+    def get_or_none(cls, pk: str, sk: str, *, consistent: bool = False):
+        """The item at these keys, or None."""
+        try:
+            return cls.get(pk, sk, consistent_read=consistent)
+        except cls.DoesNotExist:
+            return None
+
+
+@lru_cache(maxsize=1)
+def connection() -> Connection:
+    """The shared low-level connection used for transactions."""
+    return Connection(region=_region())
+
+
+class TransactionCancelled(Conflict):
+    """A transaction's condition failed; `reasons` holds one code (or None) per item, in order."""
+
+    def __init__(self, reasons: list[str | None], message: str | None = None) -> None:
+        super().__init__(message)
+        self.reasons = reasons
+
+    def failed(self, index: int) -> bool:
+        """Whether the item at `index` in the transaction failed its condition."""
+        return index < len(self.reasons) and self.reasons[index] == "ConditionalCheckFailed"
+
+
+@contextmanager
+def transaction() -> Iterator[TransactWrite]:
+    """A TransactWrite that commits on exit; a failed condition raises TransactionCancelled (409)."""
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            yield tx
+    except TransactWriteError as error:
+        reasons = [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
+        if any(code == "ConditionalCheckFailed" for code in reasons):
+            raise TransactionCancelled(reasons) from error
+        raise

@@ -1,0 +1,49 @@
+"""Counts DynamoDB API calls through a botocore event hook, for tests and benchmarks.
+
+The hook is added to botocore's built-in handler list, so every session created afterwards (boto3's and
+PynamoDB's alike) reports its calls; counting only happens inside `count_dynamodb_calls()`.
+"""
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from botocore import handlers
+
+_lock = threading.Lock()
+_active: list[Counter] = []
+
+
+def _on_dynamodb_call(model, **_kwargs) -> None:
+    if not _active:
+        return
+    with _lock:
+        for counter in _active:
+            counter[model.name] += 1
+
+
+_HOOK = ("before-call.dynamodb", _on_dynamodb_call)
+if _HOOK not in handlers.BUILTIN_HANDLERS:
+    handlers.BUILTIN_HANDLERS.append(_HOOK)
+
+
+class DynamoCalls(Counter):
+    """Calls per operation name (`GetItem`, `Query`, `TransactWriteItems`, …)."""
+
+    @property
+    def total(self) -> int:
+        return sum(self.values())
+
+
+@contextmanager
+def count_dynamodb_calls() -> Iterator[DynamoCalls]:
+    """Count every DynamoDB call made by any thread of this process while the block runs."""
+    calls = DynamoCalls()
+    with _lock:
+        _active.append(calls)
+    try:
+        yield calls
+    finally:
+        with _lock:
+            _active.remove(calls)

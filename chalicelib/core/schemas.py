@@ -1,0 +1,53 @@
+"""Pydantic bases: strict request bodies, lenient query strings, and the list (page) response."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
+
+from chalicelib.core.timeutil import to_rfc3339
+
+
+def _require_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("must be an RFC 3339 timestamp with a timezone, e.g. 2026-03-28T09:00:00Z")
+    return value.astimezone(UTC)
+
+
+# Accepted with any offset, stored and rendered in UTC with a `Z`.
+UtcDatetime = Annotated[datetime, AfterValidator(_require_utc), PlainSerializer(to_rfc3339, return_type=str)]
+
+
+class RequestBody(BaseModel):
+    """A JSON request body: unknown fields are refused and types are strict (`"5"` is not an integer)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+
+
+class QueryParams(BaseModel):
+    """Query-string parameters arrive as text, so they are coerced; unknown parameters are ignored."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+
+class ResponseModel(BaseModel):
+    """A resource as the API renders it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    def dump(self) -> dict[str, Any]:
+        """JSON-ready dict."""
+        return self.model_dump(mode="json")
+
+
+class CursorPageParams(QueryParams):
+    """Native cursor paging, with TRCR's `page/per_page` accepted for compatibility."""
+
+    cursor: str | None = None
+    page: int = Field(default=1, ge=1, le=10_000)
+    per_page: int = Field(default=25, ge=1, le=100)
+
+
+def page_response(items: list[dict[str, Any]], *, next_cursor: str | None, **paging: Any) -> dict[str, Any]:
+    """DESIGN.md §2 list shape: data, has_more, next_cursor, plus the paging fields the request used."""
+    return {"data": items, "has_more": next_cursor is not None, "next_cursor": next_cursor, **paging}
