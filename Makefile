@@ -29,8 +29,10 @@ lint: deps
 
 package: deps
 	rm -rf build/package
-	$(BIN)/chalice package --stage dev build/package >/dev/null
-	test -s build/package/sam.json
+	mkdir -p build
+	$(BIN)/python -m infra.template > build/infra.json
+	AWS_DEFAULT_REGION=us-east-1 $(BIN)/chalice package --stage dev --merge-template build/infra.json build/package >/dev/null
+	$(BIN)/python -c "import json; assert 'Table' in json.load(open('build/package/sam.json'))['Resources']"
 
 unit: deps
 	$(BIN)/pytest -q -m "not integration"

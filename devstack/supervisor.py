@@ -52,15 +52,19 @@ class Stack:
         self.local_dir = local_dir
         self.ports = ports
         self.children: list[tuple[str, subprocess.Popen]] = []
-        self.env = {**os.environ, **FAKE_CREDENTIALS,
-                    "AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{ports['dynamodb']}",
-                    "AWS_ENDPOINT_URL_S3": f"http://127.0.0.1:{ports['moto']}",
-                    "AWS_ENDPOINT_URL_SQS": f"http://127.0.0.1:{ports['moto']}",
-                    "AWS_ENDPOINT_URL_SES": f"http://127.0.0.1:{ports['moto']}",
-                    "STINT_STAGE": "local",
-                    "STINT_MAIL_DIR": str(local_dir / "mail"),
-                    "STINT_PUBLIC_BASE_URL": f"http://127.0.0.1:{ports['api']}",
-                    "PYTHONPATH": str(PROJECT_DIR), "PYTHONUNBUFFERED": "1"}
+        self.env = {
+            **os.environ,
+            **FAKE_CREDENTIALS,
+            "AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{ports['dynamodb']}",
+            "AWS_ENDPOINT_URL_S3": f"http://127.0.0.1:{ports['moto']}",
+            "AWS_ENDPOINT_URL_SQS": f"http://127.0.0.1:{ports['moto']}",
+            "AWS_ENDPOINT_URL_SES": f"http://127.0.0.1:{ports['moto']}",
+            "STINT_STAGE": "local",
+            "STINT_MAIL_DIR": str(local_dir / "mail"),
+            "STINT_PUBLIC_BASE_URL": f"http://127.0.0.1:{ports['api']}",
+            "PYTHONPATH": str(PROJECT_DIR),
+            "PYTHONUNBUFFERED": "1",
+        }
 
     def spawn(self, name: str, args: list[str], **env: str) -> subprocess.Popen:
         process = subprocess.Popen(args, cwd=PROJECT_DIR, env={**self.env, **env}, start_new_session=True)
@@ -84,28 +88,47 @@ class Stack:
 
     def _start_dynamodb(self) -> None:
         jar_dir = dynamodb_local_dir()
-        process = self.spawn("dynamodb", [
-            "java", f"-Djava.library.path={jar_dir / 'DynamoDBLocal_lib'}", "-jar", str(jar_dir / "DynamoDBLocal.jar"),
-            "-port", str(self.ports["dynamodb"]), "-dbPath", str(self.local_dir / "dynamodb"),
-            "-sharedDb", "-disableTelemetry",
-        ])
+        process = self.spawn(
+            "dynamodb",
+            [
+                "java",
+                f"-Djava.library.path={jar_dir / 'DynamoDBLocal_lib'}",
+                "-jar",
+                str(jar_dir / "DynamoDBLocal.jar"),
+                "-port",
+                str(self.ports["dynamodb"]),
+                "-dbPath",
+                str(self.local_dir / "dynamodb"),
+                "-sharedDb",
+                "-disableTelemetry",
+            ],
+        )
         wait_for_port(self.ports["dynamodb"], process, "DynamoDB Local")
 
     def _start_moto(self) -> None:
         recording = self.local_dir / "moto.jsonl"
         process = self.spawn(
-            "moto", [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(self.ports["moto"])],
-            MOTO_ENABLE_RECORDING="True", MOTO_RECORDER_FILEPATH=str(recording),
+            "moto",
+            [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(self.ports["moto"])],
+            MOTO_ENABLE_RECORDING="True",
+            MOTO_RECORDER_FILEPATH=str(recording),
         )
         wait_for_port(self.ports["moto"], process, "moto")
         if recording.exists() and recording.stat().st_size:
             request = urllib.request.Request(
-                f"http://127.0.0.1:{self.ports['moto']}/moto-api/recorder/replay-recording", method="POST")
+                f"http://127.0.0.1:{self.ports['moto']}/moto-api/recorder/replay-recording", method="POST"
+            )
             urllib.request.urlopen(request, timeout=300).read()
 
     def _bootstrap(self) -> None:
-        result = subprocess.run([sys.executable, "-m", "devstack.bootstrap"], cwd=PROJECT_DIR, env=self.env,
-                                capture_output=True, text=True, check=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "devstack.bootstrap"],
+            cwd=PROJECT_DIR,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         for line in result.stdout.splitlines():
             key, _, value = line.partition("=")
             self.env[key] = value
@@ -138,8 +161,9 @@ def main() -> int:
     parser.add_argument("--moto-port", type=int, default=int(os.environ.get("STINT_MOTO_PORT", 8200)))
     parser.add_argument("--local-dir", default=os.environ.get("STINT_LOCAL_DIR", str(PROJECT_DIR / ".local")))
     args = parser.parse_args()
-    stack = Stack(Path(args.local_dir).resolve(),
-                  {"api": args.api_port, "dynamodb": args.dynamodb_port, "moto": args.moto_port})
+    stack = Stack(
+        Path(args.local_dir).resolve(), {"api": args.api_port, "dynamodb": args.dynamodb_port, "moto": args.moto_port}
+    )
 
     def _terminate(_signum, _frame):
         raise KeyboardInterrupt

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import boto3
-from chalice.app import Chalice, ScheduledEventConfig, Rate, SQSEventConfig
+from chalice.app import Chalice, Rate, ScheduledEventConfig, SQSEventConfig
 
 from chalicelib.core.logs import logger
 
@@ -52,8 +52,11 @@ def drain_once(app: Chalice, source: SQSEventConfig, *, wait_seconds: int = 0) -
     url = sqs.get_queue_url(QueueName=source.queue)["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     received = sqs.receive_message(
-        QueueUrl=url, MaxNumberOfMessages=min(source.batch_size, 10), WaitTimeSeconds=wait_seconds,
-        AttributeNames=["All"], MessageAttributeNames=["All"],
+        QueueUrl=url,
+        MaxNumberOfMessages=min(source.batch_size, 10),
+        WaitTimeSeconds=wait_seconds,
+        AttributeNames=["All"],
+        MessageAttributeNames=["All"],
     ).get("Messages", [])
     if not received:
         return 0
@@ -66,10 +69,10 @@ def drain_once(app: Chalice, source: SQSEventConfig, *, wait_seconds: int = 0) -
     failed = {item["itemIdentifier"] for item in result.get("batchItemFailures", [])}
     done = [m for m in received if m["MessageId"] not in failed]
     for start in range(0, len(done), 10):
-        batch = done[start:start + 10]
-        sqs.delete_message_batch(QueueUrl=url, Entries=[
-            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(batch)
-        ])
+        batch = done[start : start + 10]
+        sqs.delete_message_batch(
+            QueueUrl=url, Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(batch)]
+        )
     return len(done)
 
 
@@ -87,8 +90,13 @@ def schedule_interval(source: ScheduledEventConfig) -> int | None:
 def run_schedule(app: Chalice, source: ScheduledEventConfig) -> None:
     """Invoke a scheduled handler once, with the event EventBridge would send."""
     handler = app.handler_map[source.name]
-    event = {"detail-type": "Scheduled Event", "source": "aws.events",
-             "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "detail": {}, "resources": []}
+    event = {
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "detail": {},
+        "resources": [],
+    }
     try:
         handler(event, _Context())
     except Exception:  # a failed run is retried at the next tick, as EventBridge would

@@ -1,13 +1,13 @@
 """boto3 clients, created once per process. Endpoints come from AWS_ENDPOINT_URL_<SERVICE> when set."""
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import boto3
 from botocore.config import Config
 
 
-@lru_cache(maxsize=None)
+@cache
 def client(service: str) -> Any:
     """A shared boto3 client; S3 signs with SigV4 so presigned URLs work everywhere."""
     config = Config(signature_version="s3v4", s3={"addressing_style": "path"}) if service == "s3" else None

@@ -1,14 +1,19 @@
-"""Settings read from the environment: the only thing that differs between AWS and the local stack."""
+"""Settings read from the environment: the only thing that differs between AWS and the local stack.
 
+A frozen dataclass over `STINT_*` variables rather than pydantic-settings: that package (with dotenv) cost
+~60 ms of Lambda cold start, and Stint reads nothing but flat environment variables (docs/decisions.md).
+"""
+
+import os
+from dataclasses import dataclass, fields
 from functools import lru_cache
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+ENV_PREFIX = "STINT_"
+_MIN_SECRET_LENGTH = 32
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="STINT_", extra="ignore")
-
+@dataclass(frozen=True)
+class Settings:
     stage: str = "local"
     table_name: str = "stint"
     files_bucket: str = "stint-files"
@@ -18,17 +23,33 @@ class Settings(BaseSettings):
     # Local mode only: every email sent is also written here as an .eml file.
     mail_dir: str = ""
     public_base_url: str = "http://127.0.0.1:8000"
-
     # HS256 with a pinned algorithm; in AWS the secret comes from the stage's environment (SSM/Secrets Manager).
-    jwt_secret: str = Field(default="local-development-secret-change-me-0123456789", min_length=32)
+    jwt_secret: str = "local-development-secret-change-me-0123456789"
     jwt_issuer: str = "stint"
     jwt_audience: str = "stint-api"
-    access_token_ttl_seconds: int = Field(default=900, le=900)
+    access_token_ttl_seconds: int = 900
     # Signs pagination cursors and other opaque server tokens.
-    signing_secret: str = Field(default="local-signing-secret-change-me-0123456789", min_length=32)
+    signing_secret: str = "local-signing-secret-change-me-0123456789"
+
+    def __post_init__(self) -> None:
+        for name in ("jwt_secret", "signing_secret"):
+            if len(getattr(self, name)) < _MIN_SECRET_LENGTH:
+                raise ValueError(f"{ENV_PREFIX}{name.upper()} must be at least {_MIN_SECRET_LENGTH} characters")
+        if not 0 < self.access_token_ttl_seconds <= 900:
+            raise ValueError(f"{ENV_PREFIX}ACCESS_TOKEN_TTL_SECONDS must be between 1 and 900")
+
+    @classmethod
+    def from_environ(cls) -> "Settings":
+        """Settings from `STINT_<FIELD>` variables; unset ones keep their defaults."""
+        values = {}
+        for field in fields(cls):
+            raw = os.environ.get(ENV_PREFIX + field.name.upper())
+            if raw is not None:
+                values[field.name] = int(raw) if field.type is int else raw
+        return cls(**values)
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process-wide settings, read once."""
-    return Settings()
+    return Settings.from_environ()

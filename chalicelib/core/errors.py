@@ -12,8 +12,13 @@ class AppError(ChaliceUnhandledError):
     code = "internal_error"
     default_message = "An unexpected error occurred."
 
-    def __init__(self, message: str | None = None, *, details: list[dict[str, Any]] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        details: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.message = message or self.default_message
         self.details = details
         self.headers = headers or {}

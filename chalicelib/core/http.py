@@ -58,8 +58,11 @@ def _envelope_framework_error(response: Response, request_id: str) -> Response:
     code = _CODE_BY_STATUS.get(response.status_code, "internal_error")
     message = _GENERIC_MESSAGES["internal_error"] if code == "internal_error" else str(body["Message"])
     headers = {k: v for k, v in response.headers.items() if k.lower() != "content-type"}
-    return Response(body=error_body(code=code, message=message, request_id=request_id),
-                    status_code=response.status_code, headers=headers)
+    return Response(
+        body=error_body(code=code, message=message, request_id=request_id),
+        status_code=response.status_code,
+        headers=headers,
+    )
 
 
 def _request_id(request: Request | None) -> str:
@@ -84,9 +87,14 @@ def install_error_envelope(app: Chalice) -> None:
             response = _render_app_error(error, request_id)
         response = _envelope_framework_error(response, request_id)
         response.headers["X-Request-Id"] = request_id
-        logger.info("request", extra={"method": getattr(request, "method", None),
-                                      "status": response.status_code,
-                                      "latency_ms": round((time.perf_counter() - started) * 1000, 2)})
+        logger.info(
+            "request",
+            extra={
+                "method": getattr(request, "method", None),
+                "status": response.status_code,
+                "latency_ms": round((time.perf_counter() - started) * 1000, 2),
+            },
+        )
         logger.remove_keys(["request_id", "route", "org_id"])
         return response
 

@@ -21,19 +21,19 @@ UtcDatetime = Annotated[datetime, AfterValidator(_require_utc), PlainSerializer(
 class RequestBody(BaseModel):
     """A JSON request body: unknown fields are refused and types are strict (`"5"` is not an integer)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True, defer_build=True)
 
 
 class QueryParams(BaseModel):
     """Query-string parameters arrive as text, so they are coerced; unknown parameters are ignored."""
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, defer_build=True)
 
 
 class ResponseModel(BaseModel):
     """A resource as the API renders it."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, defer_build=True)
 
     def dump(self) -> dict[str, Any]:
         """JSON-ready dict."""

@@ -1,0 +1,15 @@
+"""`make bench`: every benchmark, printed as one table."""
+
+from bench import cold_import, dynamodb_calls
+
+
+def main() -> None:
+    rows = cold_import.run() + dynamodb_calls.run()
+    width = max(len(name) for name, _, _ in rows)
+    print(f"{'measure'.ljust(width)} | value | target")
+    for name, value, target in rows:
+        print(f"{name.ljust(width)} | {value} | {target}")
+
+
+if __name__ == "__main__":
+    main()

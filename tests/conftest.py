@@ -1,0 +1,62 @@
+"""Fixtures, in the order they must apply: environment → fake credentials → mock_aws → table → client."""
+
+import os
+
+# Before anything imports the app: the settings and the PynamoDB table name are read at import time.
+for _name in [name for name in os.environ if name.startswith("AWS_ENDPOINT_URL")]:
+    del os.environ[_name]
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SECURITY_TOKEN": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "STINT_STAGE": "test",
+        "STINT_TABLE_NAME": "stint-test",
+        "STINT_FILES_BUCKET": "stint-test-files",
+    }
+)
+
+import boto3  # noqa: E402
+import pytest  # noqa: E402
+from moto import mock_aws  # noqa: E402
+
+from chalicelib.core.db import table_definition  # noqa: E402
+from chalicelib.core.metrics import count_dynamodb_calls  # noqa: E402
+from tests.support.client import ApiClient  # noqa: E402
+
+
+@pytest.fixture
+def aws():
+    """Every AWS call in the test goes to moto's in-memory services."""
+    with mock_aws():
+        yield
+
+
+@pytest.fixture
+def table(aws):
+    """The single table, with its GSIs, empty."""
+    boto3.client("dynamodb").create_table(**table_definition(os.environ["STINT_TABLE_NAME"]))
+    yield os.environ["STINT_TABLE_NAME"]
+
+
+@pytest.fixture
+def app(table):
+    from app import app as chalice_app
+
+    return chalice_app
+
+
+@pytest.fixture
+def api(app):
+    """An unauthenticated client of the whole API."""
+    return ApiClient(app)
+
+
+@pytest.fixture(autouse=True)
+def no_scans():
+    """DESIGN.md §3: nothing Stint does may Scan the table."""
+    with count_dynamodb_calls() as calls:
+        yield
+    assert calls["Scan"] == 0, "a Scan was issued"
