@@ -30,7 +30,7 @@ lint: deps
 package: deps
 	rm -rf build/package
 	mkdir -p build
-	$(BIN)/python -m infra.template > build/infra.json
+	$(BIN)/python -m infra.template dev > build/infra.json
 	AWS_DEFAULT_REGION=us-east-1 $(BIN)/chalice package --stage dev --merge-template build/infra.json build/package >/dev/null
 	$(BIN)/python -c "import json; assert 'Table' in json.load(open('build/package/sam.json'))['Resources']"
 

@@ -1,9 +1,21 @@
 from chalice import Chalice
 
+from chalicelib.audit.routes import bp as audit
+from chalicelib.auth.routes import bp as auth
+from chalicelib.core import jobs
+from chalicelib.core.config import get_settings
 from chalicelib.core.http import install_error_envelope
 from chalicelib.health.routes import bp as health
+from chalicelib.orgs.routes import bp as orgs
+from chalicelib.users.routes import bp as users
 
 app = Chalice(app_name="stint")
 install_error_envelope(app)
 
-app.register_blueprint(health, url_prefix="/api/v1")
+for blueprint in (health, auth, users, orgs, audit):
+    app.register_blueprint(blueprint, url_prefix="/api/v1")
+
+
+@app.on_sqs_message(queue=get_settings().jobs_queue, batch_size=10)
+def run_jobs(event):
+    return jobs.run_batch([(record.to_dict()["messageId"], record.body) for record in event])

@@ -1,19 +1,21 @@
 """The AWS resources the app expects, created on the local emulators if missing (idempotent)."""
 
 import json
-import os
 
 import boto3
 from botocore.exceptions import ClientError
 
+from chalicelib.core.config import get_settings
 from chalicelib.core.db import TTL_ATTRIBUTE, table_definition
 
-# logical name -> (queue name, dead-letter queue name); a message goes to the DLQ after this many receives.
-QUEUES = {
-    "events": ("stint-events", "stint-events-dlq"),
-    "jobs": ("stint-jobs", "stint-jobs-dlq"),
-}
+# A message goes to its queue's DLQ (`<name>-dlq`) after this many receives.
 MAX_RECEIVE_COUNT = 5
+
+
+def queue_names() -> dict[str, str]:
+    """Logical name -> queue name, as the app's settings name them."""
+    settings = get_settings()
+    return {"events": settings.events_queue, "jobs": settings.jobs_queue}
 
 
 def ensure_table(table_name: str) -> None:
@@ -44,8 +46,8 @@ def ensure_queues() -> dict[str, str]:
     """Create each queue with its DLQ and redrive policy; returns logical name -> queue URL."""
     sqs = boto3.client("sqs")
     urls = {}
-    for logical, (name, dlq_name) in QUEUES.items():
-        dlq_url = sqs.create_queue(QueueName=dlq_name)["QueueUrl"]
+    for logical, name in queue_names().items():
+        dlq_url = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
         dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         redrive = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(MAX_RECEIVE_COUNT)})
         urls[logical] = sqs.create_queue(
@@ -60,17 +62,10 @@ def ensure_mail_identity(sender: str) -> None:
     boto3.client("ses").verify_email_identity(EmailAddress=address)
 
 
-def ensure_all() -> dict[str, str]:
-    """Everything the app needs; returns the STINT_* environment that points the app at it."""
-    table = os.environ.get("STINT_TABLE_NAME", "stint")
-    bucket = os.environ.get("STINT_FILES_BUCKET", "stint-files")
-    ensure_table(table)
-    ensure_bucket(bucket)
-    urls = ensure_queues()
-    ensure_mail_identity(os.environ.get("STINT_MAIL_FROM", "Stint <no-reply@stint.local>"))
-    return {
-        "STINT_TABLE_NAME": table,
-        "STINT_FILES_BUCKET": bucket,
-        "STINT_EVENTS_QUEUE_URL": urls["events"],
-        "STINT_JOBS_QUEUE_URL": urls["jobs"],
-    }
+def ensure_all() -> None:
+    """Everything the app needs, named as its settings say."""
+    settings = get_settings()
+    ensure_table(settings.table_name)
+    ensure_bucket(settings.files_bucket)
+    ensure_queues()
+    ensure_mail_identity(settings.mail_from)

@@ -5,10 +5,13 @@ the local bootstrap and the tests use (chalicelib.core.db.table_definition).
 """
 
 import json
+import os
 import sys
+from pathlib import Path
 
+from chalicelib.core.config import get_settings
 from chalicelib.core.db import TTL_ATTRIBUTE, table_definition
-from devstack.resources import MAX_RECEIVE_COUNT, QUEUES
+from devstack.resources import MAX_RECEIVE_COUNT, queue_names
 
 _ENVELOPE = '{"error":{"code":"%s","message":"%s","request_id":"$context.requestId"}}'
 # API Gateway answers these itself, before any function runs; render them in Stint's envelope.
@@ -24,7 +27,7 @@ _GATEWAY_RESPONSES = {
 
 
 def _table() -> dict:
-    properties = {key: value for key, value in table_definition("unused").items() if key != "TableName"}
+    properties = table_definition(get_settings().table_name)
     properties["TimeToLiveSpecification"] = {"AttributeName": TTL_ATTRIBUTE, "Enabled": True}
     properties["PointInTimeRecoverySpecification"] = {"PointInTimeRecoveryEnabled": True}
     properties["SSESpecification"] = {"SSEEnabled": True}
@@ -33,19 +36,20 @@ def _table() -> dict:
 
 def _queues() -> dict:
     resources = {}
-    for logical, (name, dlq_name) in QUEUES.items():
+    for logical, name in queue_names().items():
+        dlq_name = f"{name}-dlq"
         dlq_id, queue_id = f"{logical.title()}DeadLetterQueue", f"{logical.title()}Queue"
         resources[dlq_id] = {
             "Type": "AWS::SQS::Queue",
             "Properties": {
-                "QueueName": {"Fn::Sub": f"${{AWS::StackName}}-{dlq_name}"},
+                "QueueName": dlq_name,
                 "MessageRetentionPeriod": 1209600,
             },
         }
         resources[queue_id] = {
             "Type": "AWS::SQS::Queue",
             "Properties": {
-                "QueueName": {"Fn::Sub": f"${{AWS::StackName}}-{name}"},
+                "QueueName": name,
                 "VisibilityTimeout": 180,
                 "RedrivePolicy": {
                     "deadLetterTargetArn": {"Fn::GetAtt": [dlq_id, "Arn"]},
@@ -88,26 +92,45 @@ def template() -> dict:
             },
         },
     }
-    # Deep-merged into Chalice's function: the app finds its resources through these variables.
-    api_environment = {
-        "Environment": {
-            "Variables": {
-                "STINT_TABLE_NAME": {"Ref": "Table"},
-                "STINT_FILES_BUCKET": {"Ref": "FilesBucket"},
-                **{f"STINT_{logical.upper()}_QUEUE_URL": {"Ref": f"{logical.title()}Queue"} for logical in QUEUES},
-            }
-        }
-    }
     return {
         "Resources": {
             "Table": _table(),
             "FilesBucket": bucket,
             **_queues(),
             **_gateway_responses(),
-            "APIHandler": {"Properties": api_environment},
+            **_functions(),
         }
     }
 
 
+def _functions() -> dict:
+    """Deep-merged into Chalice's functions: where the bucket is, and per-message failures for SQS batches."""
+    from chalice.app import SQSEventConfig
+    from chalice.utils import to_cfn_resource_name
+
+    from app import app
+
+    bucket = {"Environment": {"Variables": {"STINT_FILES_BUCKET": {"Ref": "FilesBucket"}}}}
+    functions = {"APIHandler": {"Properties": bucket}}
+    for source in app.event_sources:
+        name = to_cfn_resource_name(source.name)
+        properties = dict(bucket)
+        if isinstance(source, SQSEventConfig):
+            properties["Events"] = {
+                f"{name}SqsEventSource": {"Properties": {"FunctionResponseTypes": ["ReportBatchItemFailures"]}}
+            }
+        functions[name] = {"Properties": properties}
+    return functions
+
+
+def use_stage(stage: str) -> None:
+    """Read settings as the stage's Lambda functions will: with its environment from .chalice/config.json."""
+    config = json.loads((Path(__file__).resolve().parent.parent / ".chalice" / "config.json").read_text())
+    os.environ.update(config.get("environment_variables", {}))
+    os.environ.update(config["stages"][stage].get("environment_variables", {}))
+    get_settings.cache_clear()
+
+
 if __name__ == "__main__":
+    use_stage(sys.argv[1] if len(sys.argv) > 1 else "dev")
     json.dump(template(), sys.stdout, indent=2)

@@ -42,7 +42,20 @@ def table(aws):
 
 
 @pytest.fixture
-def app(table):
+def resources(table):
+    """Everything else the app expects: bucket, queues + DLQs, the SES sender identity (the bootstrap's code)."""
+    from chalicelib.core.config import get_settings
+    from chalicelib.core.jobs import queue_url
+    from devstack.resources import ensure_bucket, ensure_mail_identity, ensure_queues
+
+    queue_url.cache_clear()
+    ensure_bucket(get_settings().files_bucket)
+    ensure_queues()
+    ensure_mail_identity(get_settings().mail_from)
+
+
+@pytest.fixture
+def app(resources):
     from app import app as chalice_app
 
     return chalice_app

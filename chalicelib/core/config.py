@@ -17,8 +17,9 @@ class Settings:
     stage: str = "local"
     table_name: str = "stint"
     files_bucket: str = "stint-files"
-    events_queue_url: str = ""
-    jobs_queue_url: str = ""
+    # Queue names (their DLQs are `<name>-dlq`); URLs are looked up once per process.
+    events_queue: str = "stint-events"
+    jobs_queue: str = "stint-jobs"
     mail_from: str = "Stint <no-reply@stint.local>"
     # Local mode only: every email sent is also written here as an .eml file.
     mail_dir: str = ""
@@ -28,6 +29,9 @@ class Settings:
     jwt_issuer: str = "stint"
     jwt_audience: str = "stint-api"
     access_token_ttl_seconds: int = 900
+    # argon2id cost: 64 MiB x 2 passes measured ~125 ms per hash here (bench/); tests lower it for speed.
+    argon2_memory_kib: int = 64 * 1024
+    argon2_time_cost: int = 2
     # Signs pagination cursors and other opaque server tokens.
     signing_secret: str = "local-signing-secret-change-me-0123456789"
 

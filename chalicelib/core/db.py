@@ -1,9 +1,10 @@
 """The one DynamoDB table: its definition, the PynamoDB base item, and transactions."""
 
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -18,6 +19,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.core import metrics  # noqa: F401  (installs the DynamoDB call hook before any session exists)
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import Conflict
+from chalicelib.core.timeutil import from_rfc3339, to_sortable
 
 GSI_NAMES = ("GSI1", "GSI2", "GSI3")
 TTL_ATTRIBUTE = "expires_at"
@@ -56,11 +58,10 @@ class TimestampAttribute(Attribute[datetime]):
     attr_type = STRING
 
     def serialize(self, value: datetime) -> str:
-        value = value.astimezone(UTC)
-        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+        return to_sortable(value)
 
     def deserialize(self, value: str) -> datetime:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+        return from_rfc3339(value)
 
 
 def _index(name: str) -> type[GlobalSecondaryIndex]:
@@ -112,8 +113,14 @@ def connection() -> Connection:
     return Connection(region=_region())
 
 
+_CANCELLED_BY = {"ConditionalCheckFailed", "TransactionConflict"}
+
+
 class TransactionCancelled(Conflict):
-    """A transaction's condition failed; `reasons` holds one code (or None) per item, in order."""
+    """A transaction was cancelled by a failed condition or a concurrent transaction (409 unless mapped).
+
+    `reasons` holds one code (or None) per item, in the order the items were added.
+    """
 
     def __init__(self, reasons: list[str | None], message: str | None = None) -> None:
         super().__init__(message)
@@ -123,15 +130,33 @@ class TransactionCancelled(Conflict):
         """Whether the item at `index` in the transaction failed its condition."""
         return index < len(self.reasons) and self.reasons[index] == "ConditionalCheckFailed"
 
+    @property
+    def conflicted(self) -> bool:
+        """Cancelled only because another transaction touched the same items: worth retrying."""
+        return "TransactionConflict" in self.reasons and "ConditionalCheckFailed" not in self.reasons
+
 
 @contextmanager
 def transaction() -> Iterator[TransactWrite]:
-    """A TransactWrite that commits on exit; a failed condition raises TransactionCancelled (409)."""
+    """A TransactWrite that commits on exit; a cancellation raises TransactionCancelled (409)."""
     try:
         with TransactWrite(connection=connection()) as tx:
             yield tx
     except TransactWriteError as error:
         reasons = [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
-        if any(code == "ConditionalCheckFailed" for code in reasons):
+        if _CANCELLED_BY.intersection(reasons):
             raise TransactionCancelled(reasons) from error
         raise
+
+
+def transact(write: Callable[[TransactWrite], None], *, attempts: int = 3) -> None:
+    """Run `write(tx)` in a transaction, retrying when only a concurrent transaction got in the way."""
+    for attempt in range(attempts):
+        try:
+            with transaction() as tx:
+                write(tx)
+            return
+        except TransactionCancelled as error:
+            if not error.conflicted or attempt == attempts - 1:
+                raise
+            time.sleep(0.02 * (2**attempt))

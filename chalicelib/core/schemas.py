@@ -47,6 +47,15 @@ class CursorPageParams(QueryParams):
     page: int = Field(default=1, ge=1, le=10_000)
     per_page: int = Field(default=25, ge=1, le=100)
 
+    @property
+    def offset(self) -> int:
+        """Items to skip: page-number paging is served by skipping, cursor paging by resuming."""
+        return 0 if self.cursor else (self.page - 1) * self.per_page
+
+    def response(self, items: list[dict[str, Any]], next_cursor: str | None) -> dict[str, Any]:
+        """The list shape, echoing the paging fields used."""
+        return page_response(items, next_cursor=next_cursor, page=self.page, per_page=self.per_page)
+
 
 def page_response(items: list[dict[str, Any]], *, next_cursor: str | None, **paging: Any) -> dict[str, Any]:
     """DESIGN.md §2 list shape: data, has_more, next_cursor, plus the paging fields the request used."""

@@ -26,3 +26,9 @@ def from_rfc3339(text: str) -> datetime:
 def epoch_seconds(value: datetime) -> int:
     """Whole seconds since the epoch, as DynamoDB TTL attributes want."""
     return int(value.timestamp())
+
+
+def to_sortable(value: datetime) -> str:
+    """Fixed-width RFC 3339 with milliseconds (`2026-03-28T09:00:00.000Z`): sorts as text, for keys."""
+    value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"

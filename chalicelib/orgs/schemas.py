@@ -1,0 +1,106 @@
+from typing import Annotated, Literal
+
+from pydantic import StringConstraints
+
+from chalicelib.core.schemas import QueryParams, RequestBody, ResponseModel, UtcDatetime
+from chalicelib.core.validators import Currency, Email, Name, Timezone
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{1,48}[a-z0-9])$")]
+InvitableRole = Literal["admin", "member"]
+
+
+class OrgSettings(RequestBody):
+    timezone: Timezone | None = None
+    currency: Currency | None = None
+    week_start: Literal["monday", "sunday", "saturday"] | None = None
+
+
+class OrgCreate(RequestBody):
+    name: Name
+    slug: Slug | None = None
+
+
+class OrgUpdate(RequestBody):
+    name: Name | None = None
+    slug: Slug | None = None
+    settings: OrgSettings | None = None
+
+
+class OwnershipTransfer(RequestBody):
+    user_id: str
+
+
+class OrgSwitch(RequestBody):
+    organization_id: str
+
+
+class MemberInvite(RequestBody):
+    email: Email
+    role: InvitableRole = "member"
+    name: Name | None = None
+
+
+class MemberUpdate(RequestBody):
+    role: InvitableRole
+
+
+class InvitationAccept(RequestBody):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    name: Name | None = None
+    password: Annotated[str, StringConstraints(max_length=256)] | None = None
+
+
+class MemberFilters(QueryParams):
+    role: Literal["owner", "admin", "member"] | None = None
+    search: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+
+DEFAULT_SETTINGS = {"timezone": "UTC", "currency": "USD", "week_start": "monday"}
+
+
+class OrgOut(ResponseModel):
+    id: str
+    name: str
+    slug: str
+    owner_id: str
+    settings: dict
+    role: str | None = None
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
+
+    @classmethod
+    def of(cls, org, role: str | None = None) -> "OrgOut":
+        return cls(
+            id=org.id,
+            name=org.name,
+            slug=org.slug,
+            owner_id=org.owner_id,
+            settings={**DEFAULT_SETTINGS, **(org.settings or {})},
+            role=role,
+            created_at=org.created_at,
+            updated_at=org.updated_at,
+        )
+
+
+class MemberOut(ResponseModel):
+    id: str
+    user_id: str
+    email: str
+    name: str | None
+    role: str
+    status: str
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
+
+    @classmethod
+    def of(cls, member) -> "MemberOut":
+        return cls(
+            id=member.id,
+            user_id=member.user_id,
+            email=member.email,
+            name=member.name,
+            role=member.role,
+            status=member.status,
+            created_at=member.created_at,
+            updated_at=member.updated_at,
+        )

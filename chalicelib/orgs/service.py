@@ -1,0 +1,494 @@
+"""Organizations, memberships and invitations."""
+
+import re
+import secrets
+from datetime import timedelta
+
+from chalicelib.audit import service as audit
+from chalicelib.audit.service import Actor
+from chalicelib.core import jobs
+from chalicelib.core.auth import Principal
+from chalicelib.core.db import Item, TransactionCancelled, transaction
+from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chalicelib.core.ids import is_id, new_id
+from chalicelib.core.listing import Page, query_page
+from chalicelib.core.security import digest, new_secret
+from chalicelib.core.timeutil import epoch_seconds, utcnow
+from chalicelib.orgs.models import Invitation, Membership, Organization, SlugClaim
+from chalicelib.orgs.schemas import MemberFilters, MemberInvite, MemberUpdate, OrgCreate, OrgUpdate
+from chalicelib.users import service as users
+
+INVITATION_DAYS = 7
+DELETE_ORG_JOB = "delete_organization"
+INVITATION_EMAIL_JOB = "send_invitation_email"
+
+
+# --- organizations -------------------------------------------------------------------------------------------
+
+
+def slugify(name: str) -> str:
+    """A URL-friendly slug from a name (`Acme Corp!` → `acme-corp`)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40].strip("-")
+    return slug if len(slug) >= 3 else f"org-{slug}".strip("-")
+
+
+def _available_slug(name: str) -> str:
+    base = slugify(name)
+    if SlugClaim.get_or_none(*SlugClaim.keys(base)) is None:
+        return base
+    return f"{base}-{secrets.token_hex(3)}"
+
+
+def build(*, name: str, slug: str, owner_id: str) -> Organization:
+    """A new, unsaved organization."""
+    org_id, now = new_id("org"), utcnow()
+    pk, sk = Organization.keys(org_id)
+    return Organization(
+        PK=pk, SK=sk, id=org_id, name=name, slug=slug, owner_id=owner_id, settings={}, created_at=now, updated_at=now
+    )
+
+
+def build_membership(
+    *, org_id: str, user, role: str, status: str, invite_digest: str | None = None, invited_by: str | None = None
+) -> Membership:
+    """A new, unsaved membership of `user` in the org."""
+    now = utcnow()
+    pk, sk = Membership.keys(org_id, user.id)
+    member = Membership(
+        PK=pk,
+        SK=sk,
+        id=new_id("mem"),
+        org_id=org_id,
+        user_id=user.id,
+        email=user.email,
+        name=user.name,
+        role=role,
+        status=status,
+        invite_digest=invite_digest,
+        invited_by=invited_by,
+        created_at=now,
+        updated_at=now,
+    )
+    member.index()
+    return member
+
+
+def add(tx, *, org: Organization, owner, actor: Actor) -> None:
+    """Save a new org, its slug and its owner's membership in `tx`."""
+    tx.save(org, condition=Organization.PK.does_not_exist())
+    slug_pk, slug_sk = SlugClaim.keys(org.slug)
+    tx.save(SlugClaim(PK=slug_pk, SK=slug_sk, org_id=org.id), condition=SlugClaim.PK.does_not_exist())
+    tx.save(build_membership(org_id=org.id, user=owner, role="owner", status="active"))
+    audit.record(
+        tx,
+        org_id=org.id,
+        actor=actor,
+        action="created",
+        entity_type="organization",
+        entity_id=org.id,
+        changes={"name": {"from": None, "to": org.name}, "slug": {"from": None, "to": org.slug}},
+    )
+
+
+def new_org_for(*, owner, name: str, slug: str | None = None) -> Organization:
+    """An unsaved org for `owner`, with the requested slug or a free one derived from the name."""
+    return build(name=name, slug=slug or _available_slug(name), owner_id=owner.id)
+
+
+def create(*, principal: Principal, body: OrgCreate) -> Organization:
+    """A new organization owned by the caller."""
+    owner = users.get(user_id=principal.user_id)
+    org = new_org_for(owner=owner, name=body.name, slug=body.slug)
+    try:
+        with transaction() as tx:
+            add(tx, org=org, owner=owner, actor=Actor.of(principal))
+    except TransactionCancelled as error:
+        raise Conflict(f"The slug '{org.slug}' is already taken.") from error
+    return org
+
+
+def membership(*, org_id: str, user_id: str) -> Membership | None:
+    """The user's active membership of the org, or None."""
+    member = Membership.get_or_none(*Membership.keys(org_id, user_id))
+    return member if member is not None and member.status == "active" else None
+
+
+def membership_keys(*, org_id: str, user_id: str) -> tuple[str, str]:
+    """Where a membership is stored (for callers that batch their reads)."""
+    return Membership.keys(org_id, user_id)
+
+
+def default_membership(*, user_id: str) -> Membership | None:
+    """The user's oldest active membership: the org they land in after login."""
+    for member in Membership.gsi1.query(Membership.user_partition(user_id)):
+        if member.status == "active":
+            return member
+    return None
+
+
+def _active_org(org_id: str) -> Organization:
+    org = Organization.get_or_none(*Organization.keys(org_id)) if is_id(org_id, "org") else None
+    if org is None or org.status != "active":
+        raise NotFound("Organization not found.")
+    return org
+
+
+def _org_for_member(principal: Principal, org_id: str) -> tuple[Organization, Membership]:
+    member = membership(org_id=org_id, user_id=principal.user_id) if is_id(org_id, "org") else None
+    if member is None:
+        raise NotFound("Organization not found.")
+    return _active_org(org_id), member
+
+
+def get(*, principal: Principal, org_id: str) -> tuple[Organization, str]:
+    """An org the caller belongs to, with the caller's role in it."""
+    org, member = _org_for_member(principal, org_id)
+    return org, member.role
+
+
+def get_active(*, org_id: str) -> Organization:
+    """An active organization by id (for other domains), or 404."""
+    return _active_org(org_id)
+
+
+def list_for_user(*, user_id: str) -> list[tuple[Organization, str]]:
+    """Every active org the user belongs to, oldest first, with their role."""
+    members = [m for m in Membership.gsi1.query(Membership.user_partition(user_id)) if m.status == "active"]
+    orgs = {org.id: org for org in Item.batch_get([Organization.keys(m.org_id) for m in members])}
+    return [(orgs[m.org_id], m.role) for m in members if m.org_id in orgs and orgs[m.org_id].status == "active"]
+
+
+def update(*, principal: Principal, org_id: str, changes: OrgUpdate) -> Organization:
+    """Rename, re-slug or change settings (admins)."""
+    org, member = _org_for_member(principal, org_id)
+    if member.role not in ("owner", "admin"):
+        raise Forbidden("This action requires the admin or owner role.")
+    fields = changes.model_dump(exclude_unset=True, exclude_none=True)
+    before = {"name": org.name, "slug": org.slug, "settings": org.settings}
+    after = dict(before)
+    if "name" in fields:
+        after["name"] = fields["name"]
+    if "slug" in fields:
+        after["slug"] = fields["slug"]
+    if "settings" in fields:
+        after["settings"] = {**(org.settings or {}), **fields["settings"]}
+    changed = audit.diff(before, after)
+    if not changed:
+        return org
+    actor = Actor(principal.user_id, principal.ip, principal.user_agent)
+    try:
+        with transaction() as tx:
+            tx.update(
+                org,
+                actions=[
+                    Organization.name.set(after["name"]),
+                    Organization.slug.set(after["slug"]),
+                    Organization.settings.set(after["settings"]),
+                    Organization.updated_at.set(utcnow()),
+                    Organization.version.add(1),
+                ],
+                condition=Organization.version == org.version,
+            )
+            if "slug" in changed:
+                new_pk, new_sk = SlugClaim.keys(after["slug"])
+                tx.save(SlugClaim(PK=new_pk, SK=new_sk, org_id=org.id), condition=SlugClaim.PK.does_not_exist())
+                tx.delete(SlugClaim(*SlugClaim.keys(org.slug)))
+            audit.record(
+                tx,
+                org_id=org.id,
+                actor=actor,
+                action="updated",
+                entity_type="organization",
+                entity_id=org.id,
+                changes=changed,
+            )
+    except TransactionCancelled as error:
+        if "slug" in changed and error.failed(1):
+            raise Conflict(f"The slug '{after['slug']}' is already taken.") from error
+        raise Conflict("The organization was changed by someone else; retry.") from error
+    return _active_org(org_id)
+
+
+def delete(*, principal: Principal, org_id: str) -> None:
+    """Start deleting an org and all its data (owner only); the data goes in a background job."""
+    org, member = _org_for_member(principal, org_id)
+    if member.role != "owner":
+        raise Forbidden("This action requires the owner role.")
+    with transaction() as tx:
+        tx.update(
+            org,
+            actions=[Organization.status.set("deleting"), Organization.updated_at.set(utcnow())],
+            condition=Organization.status == "active",
+        )
+        tx.delete(SlugClaim(*SlugClaim.keys(org.slug)))
+    jobs.enqueue(DELETE_ORG_JOB, {"org_id": org.id})
+
+
+@jobs.job(DELETE_ORG_JOB)
+def _delete_organization_data(payload: dict) -> None:
+    """Delete every item in the org's partition (a Query, page by page), then the org itself."""
+    org_id = payload["org_id"]
+    org_pk, org_sk = Organization.keys(org_id)
+    with Item.batch_write() as batch:
+        for item in Item.query(org_pk):
+            if isinstance(item, Membership):
+                _delete_member_extras(batch, item)
+            if org_sk != item.SK:
+                batch.delete(item)
+    org = Organization.get_or_none(org_pk, org_sk)
+    if org is not None:
+        org.delete()
+
+
+def _delete_member_extras(batch, member: Membership) -> None:
+    if member.invite_digest:
+        batch.delete(Invitation(*Invitation.keys(member.invite_digest)))
+
+
+def transfer_ownership(*, principal: Principal, org_id: str, user_id: str) -> Organization:
+    """Make another active member the owner; the current owner becomes an admin."""
+    org, member = _org_for_member(principal, org_id)
+    if member.role != "owner":
+        raise Forbidden("This action requires the owner role.")
+    target = membership(org_id=org_id, user_id=user_id) if is_id(user_id, "usr") else None
+    if target is None:
+        raise ValidationFailed.field("user_id", "must be an active member of the organization")
+    if target.user_id == principal.user_id:
+        raise ValidationFailed.field("user_id", "is already the owner")
+    now = utcnow()
+    try:
+        with transaction() as tx:
+            tx.update(
+                org,
+                actions=[Organization.owner_id.set(target.user_id), Organization.updated_at.set(now)],
+                condition=Organization.owner_id == principal.user_id,
+            )
+            tx.update(
+                member,
+                actions=[Membership.role.set("admin"), Membership.updated_at.set(now)],
+                condition=Membership.role == "owner",
+            )
+            tx.update(
+                target,
+                actions=[Membership.role.set("owner"), Membership.updated_at.set(now)],
+                condition=Membership.status == "active",
+            )
+            audit.record(
+                tx,
+                org_id=org.id,
+                actor=principal,
+                action="ownership_transferred",
+                entity_type="organization",
+                entity_id=org.id,
+                changes={"owner_id": {"from": principal.user_id, "to": target.user_id}},
+            )
+    except TransactionCancelled as error:
+        raise Conflict("Ownership changed concurrently; retry.") from error
+    return _active_org(org_id)
+
+
+# --- members -------------------------------------------------------------------------------------------------
+
+
+def _member_or_404(principal: Principal, member_id: str) -> Membership:
+    found = None
+    if is_id(member_id, "mem"):
+        found = next(iter(Membership.gsi2.query(Membership.id_partition(member_id), limit=1)), None)
+    if found is None or found.org_id != principal.org_id:
+        raise NotFound("Member not found.")
+    member = Membership.get_or_none(found.PK, found.SK, consistent=True)
+    if member is None:
+        raise NotFound("Member not found.")
+    return member
+
+
+def list_members(
+    *, principal: Principal, filters: MemberFilters, limit: int, cursor: str | None = None, offset: int = 0
+) -> Page:
+    """The org's members (active and invited), oldest first."""
+    condition = None
+    if filters.role:
+        condition = Membership.role == filters.role
+    if filters.search:
+        term = filters.search.lower()
+        matches = Membership.email.contains(term) | Membership.name.contains(filters.search)
+        condition = matches if condition is None else condition & matches
+    pk = Membership.keys(principal.org_id, "")[0]
+    return query_page(
+        Membership,
+        pk,
+        range_key_condition=Membership.SK.startswith(Membership.SK_PREFIX),
+        filter_condition=condition,
+        limit=limit,
+        cursor=cursor,
+        offset=offset,
+        newest_first=False,
+        scope=f"{principal.org_id}:members",
+    )
+
+
+def _new_invitation(member: Membership) -> tuple[str, Invitation]:
+    token = new_secret("inv_")
+    expires = epoch_seconds(utcnow() + timedelta(days=INVITATION_DAYS))
+    pk, sk = Invitation.keys(digest(token))
+    return token, Invitation(
+        PK=pk,
+        SK=sk,
+        org_id=member.org_id,
+        user_id=member.user_id,
+        email=member.email,
+        role=member.role,
+        expires_at=expires,
+    )
+
+
+def invite(*, principal: Principal, body: MemberInvite) -> Membership:
+    """Invite someone by email (admins); they get an email with a single-use link valid for 7 days."""
+    principal.require_admin()
+    org = _active_org(principal.org_id)
+    user = users.find_by_email(email=body.email)
+    new_user = user is None
+    if new_user:
+        name = body.name or body.email.split("@")[0]
+        user = users.build(user_id=new_id("usr"), email=body.email, name=name, password_hash=None)
+    member = build_membership(org_id=org.id, user=user, role=body.role, status="invited", invited_by=principal.user_id)
+    token, invitation = _new_invitation(member)
+    member.invite_digest = digest(token)
+    try:
+        with transaction() as tx:
+            if new_user:
+                users.add(tx, user=user)
+            tx.save(member, condition=Membership.PK.does_not_exist())
+            tx.save(invitation)
+            audit.record(
+                tx,
+                org_id=org.id,
+                actor=principal,
+                action="invited",
+                entity_type="member",
+                entity_id=member.id,
+                changes={"email": {"from": None, "to": member.email}, "role": {"from": None, "to": member.role}},
+            )
+    except TransactionCancelled as error:
+        raise Conflict(f"{body.email} is already a member or has a pending invitation.") from error
+    _send_invitation(org, member, token, principal)
+    return member
+
+
+def _send_invitation(org: Organization, member: Membership, token: str, principal: Principal) -> None:
+    jobs.enqueue(
+        INVITATION_EMAIL_JOB,
+        {"email": member.email, "org_name": org.name, "token": token, "inviter_id": principal.user_id},
+    )
+
+
+def resend_invite(*, principal: Principal, member_id: str) -> Membership:
+    """A fresh invitation link for a pending member; the previous link stops working."""
+    principal.require_admin()
+    member = _member_or_404(principal, member_id)
+    if member.status != "invited":
+        raise Conflict("This member has already joined.")
+    token, invitation = _new_invitation(member)
+    try:
+        with transaction() as tx:
+            tx.update(
+                member,
+                actions=[Membership.invite_digest.set(digest(token)), Membership.updated_at.set(utcnow())],
+                condition=Membership.invite_digest == member.invite_digest,
+            )
+            tx.save(invitation)
+            if member.invite_digest:
+                tx.delete(Invitation(*Invitation.keys(member.invite_digest)))
+            audit.record(
+                tx,
+                org_id=member.org_id,
+                actor=principal,
+                action="invite_resent",
+                entity_type="member",
+                entity_id=member.id,
+            )
+    except TransactionCancelled as error:
+        raise Conflict("The invitation changed concurrently; retry.") from error
+    _send_invitation(_active_org(member.org_id), member, token, principal)
+    return member
+
+
+def change_role(*, principal: Principal, member_id: str, body: MemberUpdate) -> Membership:
+    """Make a member an admin or a member (admins); the owner's role only changes by transfer."""
+    principal.require_admin()
+    member = _member_or_404(principal, member_id)
+    if member.role == "owner":
+        raise Conflict("The owner's role cannot be changed; transfer ownership instead.")
+    if member.role == body.role:
+        return member
+    try:
+        with transaction() as tx:
+            tx.update(
+                member,
+                actions=[Membership.role.set(body.role), Membership.updated_at.set(utcnow())],
+                condition=Membership.role == member.role,
+            )
+            audit.record(
+                tx,
+                org_id=member.org_id,
+                actor=principal,
+                action="role_changed",
+                entity_type="member",
+                entity_id=member.id,
+                changes={"role": {"from": member.role, "to": body.role}},
+            )
+    except TransactionCancelled as error:
+        raise Conflict("The member changed concurrently; retry.") from error
+    member.role = body.role
+    return member
+
+
+def remove(*, principal: Principal, member_id: str) -> None:
+    """Remove someone from the org (admins); never the owner."""
+    principal.require_admin()
+    member = _member_or_404(principal, member_id)
+    if member.role == "owner":
+        raise Conflict("The owner cannot be removed; transfer ownership first.")
+    try:
+        with transaction() as tx:
+            tx.delete(member, condition=Membership.role != "owner")
+            if member.invite_digest:
+                tx.delete(Invitation(*Invitation.keys(member.invite_digest)))
+            audit.record(
+                tx,
+                org_id=member.org_id,
+                actor=principal,
+                action="removed",
+                entity_type="member",
+                entity_id=member.id,
+                changes={"email": {"from": member.email, "to": None}},
+            )
+    except TransactionCancelled as error:
+        raise Conflict("The member changed concurrently; retry.") from error
+
+
+def invitation(*, token: str) -> tuple[Invitation, Membership]:
+    """A live invitation and its pending membership, or 404 (unknown, used or expired token)."""
+    invite_item = Invitation.get_or_none(*Invitation.keys(digest(token)))
+    if invite_item is None or invite_item.expires_at < epoch_seconds(utcnow()):
+        raise NotFound("This invitation is invalid or has expired.")
+    _active_org(invite_item.org_id)
+    member = Membership.get_or_none(*Membership.keys(invite_item.org_id, invite_item.user_id))
+    if member is None or member.status != "invited" or member.invite_digest != invite_item.PK.split("#", 1)[1]:
+        raise NotFound("This invitation is invalid or has expired.")
+    return invite_item, member
+
+
+def accept(tx, *, invite_item: Invitation, member: Membership, actor: Actor) -> None:
+    """Join the org in `tx`: the invitation is used up and the membership becomes active."""
+    tx.delete(invite_item, condition=Invitation.PK.exists())
+    tx.update(
+        member,
+        actions=[
+            Membership.status.set("active"),
+            Membership.invite_digest.remove(),
+            Membership.updated_at.set(utcnow()),
+        ],
+        condition=Membership.invite_digest == member.invite_digest,
+    )
+    audit.record(tx, org_id=member.org_id, actor=actor, action="joined", entity_type="member", entity_id=member.id)
