@@ -4,6 +4,7 @@ and turning a request's bearer credential into a Principal."""
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
+from html import escape
 
 from chalicelib.audit import service as audit
 from chalicelib.audit.service import Actor
@@ -407,7 +408,7 @@ def _send_verification_email(payload: dict) -> None:
         to=[user.email],
         subject="Verify your email for Stint",
         text=f"Hi {user.name},\n\nConfirm your email address: {link}\n\nToken: {token}\n",
-        html=f'<p>Hi {user.name},</p><p><a href="{link}">Confirm your email address</a></p>',
+        html=f'<p>Hi {escape(user.name)},</p><p><a href="{escape(link)}">Confirm your email address</a></p>',
     )
 
 
@@ -424,7 +425,7 @@ def _send_password_reset(payload: dict) -> None:
         to=[user.email],
         subject="Reset your Stint password",
         text=f"Hi {user.name},\n\nReset your password within the hour: {link}\n\nToken: {token}\n",
-        html=f'<p>Hi {user.name},</p><p><a href="{link}">Reset your password</a> within the hour.</p>',
+        html=f'<p>Hi {escape(user.name)},</p><p><a href="{escape(link)}">Reset your password</a> within the hour.</p>',
     )
 
 

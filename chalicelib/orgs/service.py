@@ -3,11 +3,13 @@
 import re
 import secrets
 from datetime import timedelta
+from html import escape
 
 from chalicelib.audit import service as audit
 from chalicelib.audit.service import Actor
-from chalicelib.core import jobs
+from chalicelib.core import jobs, mail
 from chalicelib.core.auth import Principal
+from chalicelib.core.config import get_settings
 from chalicelib.core.db import Item, TransactionCancelled, transaction
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.ids import is_id, new_id
@@ -185,9 +187,7 @@ def update(*, principal: Principal, org_id: str, changes: OrgUpdate) -> Organiza
                     Organization.slug.set(after["slug"]),
                     Organization.settings.set(after["settings"]),
                     Organization.updated_at.set(utcnow()),
-                    Organization.version.add(1),
                 ],
-                condition=Organization.version == org.version,
             )
             if "slug" in changed:
                 new_pk, new_sk = SlugClaim.keys(after["slug"])
@@ -379,6 +379,21 @@ def _send_invitation(org: Organization, member: Membership, token: str, principa
     jobs.enqueue(
         INVITATION_EMAIL_JOB,
         {"email": member.email, "org_name": org.name, "token": token, "inviter_id": principal.user_id},
+    )
+
+
+@jobs.job(INVITATION_EMAIL_JOB)
+def _send_invitation_email(payload: dict) -> None:
+    inviter = users.get(user_id=payload["inviter_id"])
+    link = f"{get_settings().public_base_url}/accept-invite?token={payload['token']}"
+    org_name = payload["org_name"]
+    mail.send_email(
+        to=[payload["email"]],
+        subject=f"{inviter.name} invited you to {org_name} on Stint",
+        text=f"{inviter.name} invited you to join {org_name} on Stint.\n\nAccept within {INVITATION_DAYS} days: "
+        f"{link}\n",
+        html=f"<p>{escape(inviter.name)} invited you to join <b>{escape(org_name)}</b> on Stint.</p>"
+        f'<p><a href="{escape(link)}">Accept the invitation</a> within {INVITATION_DAYS} days.</p>',
     )
 
 

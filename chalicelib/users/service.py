@@ -1,5 +1,7 @@
 """Accounts: profiles, the unique email, passwords (hashes only; the auth domain decides when they change)."""
 
+from datetime import datetime
+
 from chalicelib.core.auth import Principal
 from chalicelib.core.db import Item, transaction
 from chalicelib.core.errors import NotFound
@@ -55,12 +57,15 @@ def add(tx, *, user: User) -> None:
     tx.save(EmailClaim(PK=pk, SK=sk, user_id=user.id), condition=EmailClaim.PK.does_not_exist())
 
 
-def set_password(tx, *, user: User, password_hash: str) -> None:
-    """Replace the password hash in `tx`, guarded by the user's version."""
+def set_password(tx, *, user: User, password_hash: str, sessions_valid_after: datetime) -> None:
+    """Replace the password hash in `tx` (guarded by the user's version) and end older sessions."""
     tx.update(
         user,
-        actions=[User.password_hash.set(password_hash), User.updated_at.set(utcnow()), User.version.add(1)],
-        condition=User.version == user.version,
+        actions=[
+            User.password_hash.set(password_hash),
+            User.sessions_valid_after.set(sessions_valid_after),
+            User.updated_at.set(utcnow()),
+        ],
     )
 
 
@@ -72,7 +77,6 @@ def claim_pending(tx, *, user: User, name: str, password_hash: str) -> None:
             User.name.set(name),
             User.password_hash.set(password_hash),
             User.updated_at.set(utcnow()),
-            User.version.add(1),
         ],
         condition=User.password_hash.does_not_exist(),
     )
@@ -92,11 +96,7 @@ def update_profile(*, principal: Principal, changes: ProfileUpdate) -> User:
     if fields:
         actions = [getattr(User, name).set(value) for name, value in fields.items()]
         with transaction() as tx:
-            tx.update(
-                user,
-                actions=[*actions, User.updated_at.set(utcnow()), User.version.add(1)],
-                condition=User.version == user.version,
-            )
+            tx.update(user, actions=[*actions, User.updated_at.set(utcnow())])
     return get(user_id=principal.user_id)
 
 

@@ -1,0 +1,124 @@
+"""Set-up helpers that go through the public API, so tests start from states a real user could reach."""
+
+import email
+import email.policy
+import itertools
+import re
+from dataclasses import dataclass
+from email.message import Message
+
+import boto3
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
+
+from chalicelib.core import jobs
+from chalicelib.core.config import get_settings
+from tests.support.client import ApiClient
+
+PASSWORD = "correct horse battery staple"
+_counter = itertools.count(1)
+
+
+@dataclass
+class Account:
+    """A signed-in user, as the API answered their sign-in."""
+
+    api: ApiClient
+    user_id: str
+    org_id: str
+    email: str
+    access_token: str
+    refresh_token: str
+    role: str = "owner"
+    member_id: str | None = None
+
+
+def unique_email(stem: str = "user") -> str:
+    return f"{stem}{next(_counter)}@example.com"
+
+
+def _account(api: ApiClient, body: dict, email_address: str) -> Account:
+    return Account(
+        api=api.as_token(body["access_token"]),
+        user_id=body["user"]["id"],
+        org_id=body["organization"]["id"],
+        email=email_address,
+        access_token=body["access_token"],
+        refresh_token=body["refresh_token"],
+        role=body["organization"]["role"],
+    )
+
+
+def register(
+    api: ApiClient, *, email_address: str | None = None, name: str = "Jane Doe", password: str = PASSWORD
+) -> Account:
+    """A new account with its own organization (owner)."""
+    email_address = email_address or unique_email()
+    response = api.post("/api/v1/auth/register", json={"email": email_address, "password": password, "name": name})
+    assert response.status_code == 201, response.json_body
+    return _account(api, response.json_body, email_address)
+
+
+def login(api: ApiClient, email_address: str, password: str = PASSWORD, ip_headers: dict | None = None) -> Account:
+    response = api.post("/api/v1/auth/login", json={"email": email_address, "password": password}, headers=ip_headers)
+    assert response.status_code == 200, response.json_body
+    return _account(api, response.json_body, email_address)
+
+
+def invite_token(to: str) -> str:
+    """The invitation token from the last invitation email sent to `to`."""
+    return emailed_token(to)
+
+
+def join(api: ApiClient, admin: Account, *, role: str = "member", name: str = "Sam Member") -> Account:
+    """A new user invited by `admin` into admin's org, who accepted and is signed in there."""
+    address = unique_email("member")
+    invited = admin.api.post("/api/v1/members/invite", json={"email": address, "role": role, "name": name})
+    assert invited.status_code == 201, invited.json_body
+    drain_jobs()
+    accepted = api.post("/api/v1/invitations/accept", json={"token": invite_token(address), "password": PASSWORD})
+    assert accepted.status_code == 200, accepted.json_body
+    account = _account(api, accepted.json_body, address)
+    account.member_id = invited.json_body["id"]
+    return account
+
+
+def drain_jobs() -> int:
+    """Run every queued background job, as the jobs consumer would; returns how many messages ran."""
+    sqs = boto3.client("sqs")
+    url = jobs.queue_url(get_settings().jobs_queue)
+    handled = 0
+    while True:
+        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+        if not messages:
+            return handled
+        result = jobs.run_batch([(m["MessageId"], m["Body"]) for m in messages])
+        failed = {f["itemIdentifier"] for f in result["batchItemFailures"]}
+        assert not failed, "a background job failed"
+        for message in messages:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        handled += len(messages)
+
+
+def sent_emails() -> list[Message]:
+    """Every email sent through SES in this test, parsed."""
+    backend = ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
+    return [
+        email.message_from_string(m.raw_data, policy=email.policy.default)
+        for m in backend.sent_messages
+        if hasattr(m, "raw_data")
+    ]
+
+
+def last_email_to(address: str) -> Message:
+    matching = [m for m in sent_emails() if address in m["To"]]
+    assert matching, f"no email was sent to {address}"
+    return matching[-1]
+
+
+def emailed_token(address: str) -> str:
+    """The token in the link of the last email sent to `address` (invitation, verification or reset)."""
+    text = last_email_to(address).get_body(("plain",)).get_content()
+    match = re.search(r"token=([\w\-]+)", text)
+    assert match, "no token in the email"
+    return match.group(1)
