@@ -19,18 +19,34 @@ def queue_names() -> dict[str, str]:
 
 
 def ensure_table(table_name: str) -> None:
-    """Create the table with its GSIs and TTL unless it exists."""
+    """Create the table with its GSIs and TTL unless it exists; add GSIs a newer version defines."""
     dynamodb = boto3.client("dynamodb")
+    definition = table_definition(table_name)
     try:
-        dynamodb.describe_table(TableName=table_name)
-        return
+        existing = dynamodb.describe_table(TableName=table_name)["Table"]
     except dynamodb.exceptions.ResourceNotFoundException:
-        pass
-    dynamodb.create_table(**table_definition(table_name))
+        existing = None
+    if existing is not None:
+        _add_missing_indexes(dynamodb, definition, existing)
+        return
+    dynamodb.create_table(**definition)
     dynamodb.get_waiter("table_exists").wait(TableName=table_name)
     dynamodb.update_time_to_live(
         TableName=table_name, TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE}
     )
+
+
+def _add_missing_indexes(dynamodb, definition: dict, existing: dict) -> None:
+    present = {index["IndexName"] for index in existing.get("GlobalSecondaryIndexes", [])}
+    for index in definition["GlobalSecondaryIndexes"]:
+        if index["IndexName"] in present:
+            continue
+        dynamodb.update_table(
+            TableName=definition["TableName"],
+            AttributeDefinitions=definition["AttributeDefinitions"],
+            GlobalSecondaryIndexUpdates=[{"Create": index}],
+        )
+        dynamodb.get_waiter("table_exists").wait(TableName=definition["TableName"])
 
 
 def ensure_bucket(bucket: str) -> None:

@@ -21,7 +21,7 @@ from chalicelib.core.config import get_settings
 from chalicelib.core.errors import Conflict
 from chalicelib.core.timeutil import from_rfc3339, to_sortable
 
-GSI_NAMES = ("GSI1", "GSI2", "GSI3")
+GSI_NAMES = ("GSI1", "GSI2", "GSI3", "GSI4", "GSI5")
 TTL_ATTRIBUTE = "expires_at"
 
 
@@ -74,7 +74,7 @@ def _index(name: str) -> type[GlobalSecondaryIndex]:
     return type(name, (GlobalSecondaryIndex,), namespace)
 
 
-GSI1, GSI2, GSI3 = (_index(name) for name in GSI_NAMES)
+GSI1, GSI2, GSI3, GSI4, GSI5 = (_index(name) for name in GSI_NAMES)
 
 
 class Item(Model):
@@ -92,11 +92,17 @@ class Item(Model):
     GSI2SK = UnicodeAttribute(null=True)
     GSI3PK = UnicodeAttribute(null=True)
     GSI3SK = UnicodeAttribute(null=True)
+    GSI4PK = UnicodeAttribute(null=True)
+    GSI4SK = UnicodeAttribute(null=True)
+    GSI5PK = UnicodeAttribute(null=True)
+    GSI5SK = UnicodeAttribute(null=True)
     entity = DiscriminatorAttribute()
 
     gsi1 = GSI1()
     gsi2 = GSI2()
     gsi3 = GSI3()
+    gsi4 = GSI4()
+    gsi5 = GSI5()
 
     @classmethod
     def get_or_none(cls, pk: str, sk: str, *, consistent: bool = False):
