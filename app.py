@@ -7,12 +7,13 @@ from chalicelib.core.config import get_settings
 from chalicelib.core.http import install_error_envelope
 from chalicelib.health.routes import bp as health
 from chalicelib.orgs.routes import bp as orgs
+from chalicelib.projects.routes import bp as projects
 from chalicelib.users.routes import bp as users
 
 app = Chalice(app_name="stint")
 install_error_envelope(app)
 
-for blueprint in (health, auth, users, orgs, audit):
+for blueprint in (health, auth, users, orgs, audit, projects):
     app.register_blueprint(blueprint, url_prefix="/api/v1")
 
 

@@ -20,7 +20,8 @@ from chalicelib.core.logs import logger
 from chalicelib.core.timeutil import epoch_seconds, utcnow
 
 JobHandler = Callable[[dict[str, Any]], None]
-_handlers: dict[str, JobHandler] = {}
+# A job name may have several handlers (e.g. every domain that keeps data under a deleted project).
+_handlers: dict[str, list[JobHandler]] = {}
 _CLAIM_SECONDS = 7 * 24 * 3600
 
 
@@ -36,10 +37,10 @@ class JobClaim(Item, discriminator="JOB_CLAIM"):
 
 
 def job(name: str) -> Callable[[JobHandler], JobHandler]:
-    """Register the decorated function as the handler of jobs called `name`."""
+    """Register the decorated function as a handler of jobs called `name`."""
 
     def register(handler: JobHandler) -> JobHandler:
-        _handlers[name] = handler
+        _handlers.setdefault(name, []).append(handler)
         return handler
 
     return register
@@ -75,15 +76,16 @@ def run(message_body: str) -> None:
     """Run the job in one SQS message body, once per job id. Raises if the handler fails."""
     message = json.loads(message_body)
     name, job_id = message["job"], message["id"]
-    handler = _handlers.get(name)
-    if handler is None:
+    handlers = _handlers.get(name)
+    if not handlers:
         logger.error("unknown job dropped", extra={"job": name, "job_id": job_id})
         return
     if not _claim(job_id, name):
         logger.info("duplicate job skipped", extra={"job": name, "job_id": job_id})
         return
     try:
-        handler(message["payload"])
+        for handler in handlers:  # each is idempotent, so a retry may run them all again
+            handler(message["payload"])
     except BaseException:
         JobClaim(*JobClaim.keys(job_id)).delete()
         raise

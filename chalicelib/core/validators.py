@@ -4,7 +4,7 @@ import re
 from typing import Annotated
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _EMAIL = re.compile(rf"^[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]+@{_LABEL}(?:\.{_LABEL})+$")
@@ -37,3 +37,8 @@ def _currency(value: str) -> str:
 
 
 Currency = Annotated[str, AfterValidator(_currency)]
+
+
+HexColor = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
+# Integer minor units (cents); strict models refuse floats, so `1.5` is a 400, never rounded.
+Cents = Annotated[int, Field(ge=0, le=100_000_000_00)]

@@ -1,0 +1,330 @@
+"""Projects and who may see them: a project with explicit members is visible only to them and admins."""
+
+from chalicelib.audit import service as audit
+from chalicelib.clients import service as clients
+from chalicelib.core import jobs
+from chalicelib.core.auth import Principal
+from chalicelib.core.db import Item, TransactionCancelled, transact
+from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chalicelib.core.ids import is_id, new_id
+from chalicelib.core.listing import Page, query_page
+from chalicelib.core.timeutil import utcnow
+from chalicelib.orgs import service as orgs
+from chalicelib.projects.models import Project, ProjectMember
+from chalicelib.projects.schemas import ProjectCreate, ProjectFilters, ProjectMemberAdd, ProjectUpdate
+
+PROJECT_DELETED_JOB = "project_deleted"
+MAX_RESTRICTED_PROJECTS_PER_MEMBER = 100  # DynamoDB's IN operator takes at most 100 values
+_AUDITED_FIELDS = (
+    "name",
+    "description",
+    "status",
+    "client_id",
+    "color",
+    "emoji",
+    "billable",
+    "hourly_rate",
+    "currency",
+    "start_date",
+    "end_date",
+)
+
+
+def _snapshot(project: Project) -> dict:
+    return {field: getattr(project, field) for field in _AUDITED_FIELDS}
+
+
+def _member_project_ids(principal: Principal) -> list[str]:
+    partition = ProjectMember.user_partition(principal.org_id, principal.user_id)
+    return [member.project_id for member in ProjectMember.gsi1.query(partition)]
+
+
+def _project_membership(principal: Principal, project_id: str) -> ProjectMember | None:
+    return ProjectMember.get_or_none(*ProjectMember.keys(principal.org_id, project_id, principal.user_id))
+
+
+def get_visible(*, principal: Principal, project_id: str) -> Project:
+    """A project the caller may see, or 404 (missing, another org's, or restricted to others)."""
+    project = Project.get_or_none(*Project.keys(principal.org_id, project_id)) if is_id(project_id, "prj") else None
+    if project is None:
+        raise NotFound("Project not found.")
+    if project.member_count > 0 and not principal.is_admin and _project_membership(principal, project.id) is None:
+        raise NotFound("Project not found.")
+    return project
+
+
+def require_reference(*, principal: Principal, project_id: str, field: str = "project_id") -> Project:
+    """A project another resource refers to: it must exist in the org and be visible (else 400 naming it)."""
+    try:
+        return get_visible(principal=principal, project_id=project_id)
+    except NotFound as error:
+        raise ValidationFailed.field(field, "does not exist in this organization") from error
+
+
+def can_manage(*, principal: Principal, project: Project) -> bool:
+    """`manage_tasks` on a project: admins, owners and the project's managers."""
+    if principal.is_admin:
+        return True
+    membership = _project_membership(principal, project.id)
+    return membership is not None and membership.role == "manager"
+
+
+def require_manage(*, principal: Principal, project: Project) -> None:
+    """403 unless the caller has `manage_tasks` on the project."""
+    if not can_manage(principal=principal, project=project):
+        raise Forbidden("This action requires the manage_tasks permission on the project.")
+
+
+def visible_filter(*, principal: Principal):
+    """A filter condition keeping only projects the caller may see (None: sees everything)."""
+    if principal.is_admin:
+        return None
+    ids = _member_project_ids(principal)[:MAX_RESTRICTED_PROJECTS_PER_MEMBER]
+    unrestricted = Project.member_count == 0
+    return unrestricted | Project.id.is_in(*ids) if ids else unrestricted
+
+
+def list_projects(*, principal: Principal, filters: ProjectFilters) -> Page:
+    """The org's projects the caller may see, oldest first, filtered."""
+    conditions = []
+    visibility = visible_filter(principal=principal)
+    if visibility is not None:
+        conditions.append(visibility)
+    if filters.status:
+        conditions.append(Project.status == filters.status)
+    elif not filters.archived:
+        conditions.append(Project.status == "active")
+    if filters.client_id:
+        conditions.append(Project.client_id == filters.client_id)
+    if filters.search:
+        conditions.append(Project.name_lower.contains(filters.search.lower()))
+    condition = None
+    for item in conditions:
+        condition = item if condition is None else condition & item
+    pk = Project.keys(principal.org_id, "")[0]
+    return query_page(
+        Project,
+        pk,
+        range_key_condition=Project.SK.startswith(Project.SK_PREFIX),
+        filter_condition=condition,
+        limit=filters.per_page,
+        cursor=filters.cursor,
+        offset=filters.offset,
+        newest_first=False,
+        scope=f"{principal.org_id}:projects",
+    )
+
+
+def list_visible(*, principal: Principal) -> list[Project]:
+    """Every active project the caller may see (bounded by the org's project count), for overviews."""
+    pk = Project.keys(principal.org_id, "")[0]
+    return list(
+        Project.query(
+            pk, Project.SK.startswith(Project.SK_PREFIX), filter_condition=visible_filter(principal=principal)
+        )
+    )
+
+
+def _default_currency(org_id: str) -> str:
+    return (orgs.get_active(org_id=org_id).settings or {}).get("currency", "USD")
+
+
+def create(*, principal: Principal, body: ProjectCreate) -> Project:
+    """A new project (admins and owners)."""
+    principal.require_admin()
+    if body.client_id:
+        clients.require_reference(org_id=principal.org_id, client_id=body.client_id)
+    project_id, now = new_id("prj"), utcnow()
+    pk, sk = Project.keys(principal.org_id, project_id)
+    project = Project(
+        PK=pk,
+        SK=sk,
+        id=project_id,
+        org_id=principal.org_id,
+        name=body.name,
+        name_lower=body.name.lower(),
+        description=body.description,
+        client_id=body.client_id,
+        color=body.color,
+        emoji=body.emoji,
+        billable=body.billable,
+        hourly_rate=body.hourly_rate,
+        currency=body.currency or _default_currency(principal.org_id),
+        start_date=body.start_date.isoformat() if body.start_date else None,
+        end_date=body.end_date.isoformat() if body.end_date else None,
+        created_by=principal.user_id,
+        created_at=now,
+        updated_at=now,
+    )
+
+    def write(tx) -> None:
+        tx.save(project, condition=Project.PK.does_not_exist())
+        audit.record(
+            tx,
+            org_id=principal.org_id,
+            actor=principal,
+            action="created",
+            entity_type="project",
+            entity_id=project.id,
+            changes=audit.diff({}, _snapshot(project)),
+        )
+
+    transact(write)
+    return project
+
+
+def update(*, principal: Principal, project_id: str, changes: ProjectUpdate) -> Project:
+    """Partial update (admins and project managers); `null` clears optional fields."""
+    project = get_visible(principal=principal, project_id=project_id)
+    require_manage(principal=principal, project=project)
+    fields = changes.model_dump(exclude_unset=True)
+    if "name" in fields and fields["name"] is None:
+        raise ValidationFailed.field("name", "cannot be null")
+    for required in ("status", "billable"):
+        if required in fields and fields[required] is None:
+            raise ValidationFailed.field(required, "cannot be null")
+    if fields.get("client_id"):
+        clients.require_reference(org_id=principal.org_id, client_id=fields["client_id"])
+    for field in ("start_date", "end_date"):
+        if fields.get(field) is not None:
+            fields[field] = fields[field].isoformat()
+    before = _snapshot(project)
+    after = {**before, **fields}
+    if after["start_date"] and after["end_date"] and after["start_date"] > after["end_date"]:
+        raise ValidationFailed.field("start_date", "start_date must be on or before end_date")
+    changed = audit.diff(before, after)
+    if not changed:
+        return project
+    actions = [
+        getattr(Project, name).set(after[name]) if after[name] is not None else getattr(Project, name).remove()
+        for name in changed
+    ]
+    if "name" in changed:
+        actions.append(Project.name_lower.set(after["name"].lower()))
+    actions.append(Project.updated_at.set(utcnow()))
+
+    def write(tx) -> None:
+        tx.update(project, actions=actions)
+        audit.record(
+            tx,
+            org_id=principal.org_id,
+            actor=principal,
+            action="updated",
+            entity_type="project",
+            entity_id=project.id,
+            changes=changed,
+        )
+
+    try:
+        transact(write, attempts=1)
+    except TransactionCancelled as error:
+        raise Conflict("The project was changed by someone else; retry.") from error
+    return get_visible(principal=principal, project_id=project_id)
+
+
+def delete(*, principal: Principal, project_id: str) -> None:
+    """Delete a project (admins); its tasks and everything under them go in a background job."""
+    principal.require_admin()
+    project = get_visible(principal=principal, project_id=project_id)
+
+    def write(tx) -> None:
+        tx.delete(project, condition=Project.PK.exists())
+        audit.record(
+            tx,
+            org_id=principal.org_id,
+            actor=principal,
+            action="deleted",
+            entity_type="project",
+            entity_id=project.id,
+            changes={"name": {"from": project.name, "to": None}},
+        )
+
+    try:
+        transact(write)
+    except TransactionCancelled as error:
+        raise NotFound("Project not found.") from error
+    jobs.enqueue(PROJECT_DELETED_JOB, {"org_id": principal.org_id, "project_id": project.id})
+
+
+@jobs.job(PROJECT_DELETED_JOB)
+def _delete_project_members(payload: dict) -> None:
+    pk = Project.keys(payload["org_id"], "")[0]
+    prefix = f"{ProjectMember.SK_PREFIX}{payload['project_id']}#"
+    with Item.batch_write() as batch:
+        for member in ProjectMember.query(pk, ProjectMember.SK.startswith(prefix)):
+            batch.delete(member)
+
+
+# --- project members -----------------------------------------------------------------------------------------
+
+
+def list_members(*, principal: Principal, project_id: str) -> list[ProjectMember]:
+    """A project's explicit members."""
+    project = get_visible(principal=principal, project_id=project_id)
+    prefix = f"{ProjectMember.SK_PREFIX}{project.id}#"
+    return list(ProjectMember.query(project.PK, ProjectMember.SK.startswith(prefix)))
+
+
+def add_member(*, principal: Principal, project_id: str, body: ProjectMemberAdd) -> ProjectMember:
+    """Give an org member explicit access (admins and managers); the project becomes restricted."""
+    project = get_visible(principal=principal, project_id=project_id)
+    require_manage(principal=principal, project=project)
+    if orgs.membership(org_id=principal.org_id, user_id=body.user_id) is None:
+        raise ValidationFailed.field("user_id", "is not a member of this organization")
+    pk, sk = ProjectMember.keys(principal.org_id, project.id, body.user_id)
+    member = ProjectMember(
+        PK=pk,
+        SK=sk,
+        project_id=project.id,
+        user_id=body.user_id,
+        org_id=principal.org_id,
+        role=body.role,
+        created_at=utcnow(),
+    )
+    member.GSI1PK, member.GSI1SK = ProjectMember.user_partition(principal.org_id, body.user_id), project.id
+
+    def write(tx) -> None:
+        tx.save(member, condition=ProjectMember.PK.does_not_exist())
+        tx.update(project, actions=[Project.member_count.add(1)], condition=Project.PK.exists())
+        audit.record(
+            tx,
+            org_id=principal.org_id,
+            actor=principal,
+            action="member_added",
+            entity_type="project",
+            entity_id=project.id,
+            changes={"member": {"from": None, "to": body.user_id}},
+        )
+
+    try:
+        transact(write)
+    except TransactionCancelled as error:
+        raise Conflict("This user is already a member of the project.") from error
+    return member
+
+
+def remove_member(*, principal: Principal, project_id: str, user_id: str) -> None:
+    """Remove an explicit member (admins and managers); with none left the project is open to the org again."""
+    project = get_visible(principal=principal, project_id=project_id)
+    require_manage(principal=principal, project=project)
+    member = ProjectMember.get_or_none(*ProjectMember.keys(principal.org_id, project.id, user_id))
+    if member is None:
+        raise NotFound("Project member not found.")
+
+    def write(tx) -> None:
+        tx.delete(member, condition=ProjectMember.PK.exists())
+        tx.update(project, actions=[Project.member_count.add(-1)], condition=Project.member_count > 0)
+        audit.record(
+            tx,
+            org_id=principal.org_id,
+            actor=principal,
+            action="member_removed",
+            entity_type="project",
+            entity_id=project.id,
+            changes={"member": {"from": user_id, "to": None}},
+        )
+
+    try:
+        transact(write)
+    except TransactionCancelled as error:
+        raise NotFound("Project member not found.") from error
