@@ -122,3 +122,70 @@ def emailed_token(address: str) -> str:
     match = re.search(r"token=([\w\-]+)", text)
     assert match, "no token in the email"
     return match.group(1)
+
+
+@dataclass
+class IssuedApiToken:
+    """A personal API token as its creator received it (the secret is only shown this once)."""
+
+    id: str
+    secret: str
+    api: ApiClient
+    body: dict
+
+
+def api_token(account: Account, *, name: str = "CI script", expires_at: str | None = None) -> IssuedApiToken:
+    """A personal API token created by `account` in its current organization."""
+    payload = {"name": name} if expires_at is None else {"name": name, "expires_at": expires_at}
+    response = account.api.post("/api/v1/api-tokens", json=payload)
+    assert response.status_code == 201, response.json_body
+    body = response.json_body
+    return IssuedApiToken(id=body["id"], secret=body["token"], api=account.api.as_token(body["token"]), body=body)
+
+
+def remove_member(owner: Account, member: Account) -> None:
+    """`owner` removes `member` from the owner's organization."""
+    response = owner.api.delete(f"/api/v1/members/{member.member_id}")
+    assert response.status_code == 204, response.json_body
+
+
+@dataclass
+class Invitation:
+    """A pending invitation whose email has been sent: the member's id, the address and the emailed token."""
+
+    member_id: str
+    email: str
+    token: str
+
+
+def invite(admin: Account, *, email_address: str | None = None, role: str = "member") -> Invitation:
+    """`admin` invites someone into admin's org and the invitation email goes out; nobody accepts yet."""
+    address = email_address or unique_email("invitee")
+    invited = admin.api.post("/api/v1/members/invite", json={"email": address, "role": role})
+    assert invited.status_code == 201, invited.json_body
+    drain_jobs()
+    return Invitation(member_id=invited.json_body["id"], email=address, token=invite_token(address.lower()))
+
+
+def create_organization(account: Account, *, name: str = "Side Project", slug: str | None = None) -> dict:
+    """A further organization owned by `account` (the account stays signed in to its current one)."""
+    body = {"name": name} if slug is None else {"name": name, "slug": slug}
+    response = account.api.post("/api/v1/organizations", json=body)
+    assert response.status_code == 201, response.json_body
+    return response.json_body
+
+
+def switch(account: Account, org_id: str) -> Account:
+    """The same user, signed in to another of their organizations."""
+    response = account.api.post("/api/v1/organizations/switch", json={"organization_id": org_id})
+    assert response.status_code == 200, response.json_body
+    return _account(account.api, response.json_body, account.email)
+
+
+def in_new_org(account: Account, *, name: str = "Side Project Ltd") -> Account:
+    """`account` after creating another organization and switching into it (owner there)."""
+    created_org = account.api.post("/api/v1/organizations", json={"name": name})
+    assert created_org.status_code == 201, created_org.json_body
+    switched = account.api.post("/api/v1/organizations/switch", json={"organization_id": created_org.json_body["id"]})
+    assert switched.status_code == 200, switched.json_body
+    return _account(account.api, switched.json_body, account.email)
