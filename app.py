@@ -2,6 +2,7 @@ from chalice import Chalice
 
 from chalicelib.audit.routes import bp as audit
 from chalicelib.auth.routes import bp as auth
+from chalicelib.clients.routes import bp as clients
 from chalicelib.core import jobs
 from chalicelib.core.config import get_settings
 from chalicelib.core.http import install_error_envelope
@@ -13,7 +14,7 @@ from chalicelib.users.routes import bp as users
 app = Chalice(app_name="stint")
 install_error_envelope(app)
 
-for blueprint in (health, auth, users, orgs, audit, projects):
+for blueprint in (health, auth, users, orgs, audit, projects, clients):
     app.register_blueprint(blueprint, url_prefix="/api/v1")
 
 
