@@ -3,8 +3,10 @@ and turning a request's bearer credential into a Principal."""
 
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from html import escape
+
+from pynamodb.exceptions import UpdateError
 
 from chalicelib.audit import service as audit
 from chalicelib.audit.service import Actor
@@ -544,6 +546,16 @@ def _bearer(authorization: str | None) -> str:
     return credential.strip()
 
 
+def _touch_api_token(token: ApiToken, now: datetime) -> None:
+    """Record a use; a token revoked since it was read stays deleted (the update must not recreate it)."""
+    try:
+        token.update(actions=[ApiToken.last_used_at.set(now)], condition=ApiToken.PK.exists())
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise Unauthorized("Missing or invalid bearer token.") from error
+        raise
+
+
 def _api_token_principal(secret: str, actor: Actor) -> Principal:
     ids = secret[len(PAT_PREFIX) :]
     if len(ids) <= 2 * _ULID_LENGTH:
@@ -561,7 +573,7 @@ def _api_token_principal(secret: str, actor: Actor) -> Principal:
     if member is None or member.status != "active":
         raise Unauthorized("This token's user is no longer a member of the organization.")
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > PAT_TOUCH_SECONDS:
-        token.update(actions=[ApiToken.last_used_at.set(now)])
+        _touch_api_token(token, now)
     return Principal(
         user_id=user_id, org_id=org_id, role=member.role, token_id=token.id, ip=actor.ip, user_agent=actor.user_agent
     )
