@@ -10,6 +10,7 @@ from chalicelib.audit.models import AuditEntry
 from chalicelib.audit.schemas import AuditFilters
 from chalicelib.core.auth import Principal
 from chalicelib.core.db import transaction
+from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.ids import new_id
 from chalicelib.core.listing import Page, query_page
 from chalicelib.core.timeutil import to_sortable, utcnow
@@ -119,6 +120,8 @@ def _query(org: str, filters: AuditFilters) -> Page:
     else:
         hash_key, index, sort_key, prefix = AuditEntry.org_partition(org), None, AuditEntry.SK, AuditEntry.SK_PREFIX
     low, high = _bound(filters.since, end=False), _bound(filters.until, end=True)
+    if low and high and low > high:
+        raise ValidationFailed.field("from", "must be on or before to")
     conditions = []
     if filters.action:
         conditions.append(AuditEntry.action == filters.action)
@@ -126,14 +129,16 @@ def _query(org: str, filters: AuditFilters) -> Page:
         conditions.append(AuditEntry.entity_type == filters.entity_type)
     if filters.user_id and filters.entity_id:
         conditions.append(AuditEntry.user_id == filters.user_id)
+    # Sort keys read `<prefix><instant>#<log id>`. Open ends are bounded by "0" and "9" (no empty key values,
+    # which DynamoDB refuses), and "~" sorts after "#", so entries in the last millisecond of `to` are kept.
     return query_page(
         AuditEntry,
         hash_key,
         index=index,
-        range_key_condition=sort_key.between(prefix + (low or ""), prefix + (high or "~")),
+        range_key_condition=sort_key.between(prefix + (low or "0"), prefix + (high or "9") + "~"),
         filter_condition=reduce(and_, conditions) if conditions else None,
         limit=filters.per_page,
         cursor=filters.cursor,
         offset=filters.offset,
-        scope=f"{org}:audit:{hash_key}",
+        scope=f"{org}:audit:{hash_key}:{low}:{high}",
     )
