@@ -184,8 +184,4 @@ def switch(account: Account, org_id: str) -> Account:
 
 def in_new_org(account: Account, *, name: str = "Side Project Ltd") -> Account:
     """`account` after creating another organization and switching into it (owner there)."""
-    created_org = account.api.post("/api/v1/organizations", json={"name": name})
-    assert created_org.status_code == 201, created_org.json_body
-    switched = account.api.post("/api/v1/organizations/switch", json={"organization_id": created_org.json_body["id"]})
-    assert switched.status_code == 200, switched.json_body
-    return _account(account.api, switched.json_body, account.email)
+    return switch(account, create_organization(account, name=name)["id"])
