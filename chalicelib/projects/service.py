@@ -84,6 +84,16 @@ def visible_filter(*, principal: Principal):
     return unrestricted | Project.id.is_in(*ids) if ids else unrestricted
 
 
+def hidden_project_ids(*, principal: Principal) -> list[str]:
+    """Ids of the org's projects the caller may not see (restricted to others); none for admins."""
+    if principal.is_admin:
+        return []
+    mine = set(_member_project_ids(principal))
+    pk = Project.keys(principal.org_id, "")[0]
+    restricted = Project.query(pk, Project.SK.startswith(Project.SK_PREFIX), filter_condition=Project.member_count > 0)
+    return sorted(project.id for project in restricted if project.id not in mine)
+
+
 def list_projects(*, principal: Principal, filters: ProjectFilters) -> Page:
     """The org's projects the caller may see, oldest first, filtered."""
     conditions = []

@@ -1,0 +1,236 @@
+"""The org's task workflow: built-in and custom statuses, their order, and what completing one does."""
+
+import hashlib
+
+from chalicelib.audit import service as audit
+from chalicelib.core.auth import Principal
+from chalicelib.core.db import TransactionCancelled, transact
+from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.core.ids import new_id
+from chalicelib.core.ranks import after
+from chalicelib.core.timeutil import utcnow
+from chalicelib.statuses.models import StatusUsage, TaskStatus
+from chalicelib.statuses.schemas import StatusCreate, StatusReorder, StatusUpdate
+
+DEFAULT_STATUS = "open"
+# code, label, color, position, terminal: present in every org from the start.
+_BUILTINS = (
+    ("open", "Open", "#64748b", "a", False),
+    ("in_progress", "In Progress", "#3b82f6", "b", False),
+    ("done", "Done", "#22c55e", "c", True),
+    ("closed", "Closed", "#6b7280", "d", True),
+)
+BUILTIN_CODES = frozenset(code for code, *_ in _BUILTINS)
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def _builtin_id(org_id: str, code: str) -> str:
+    """A stable `ts_` id for a built-in status, the same on every read, before it is ever stored."""
+    digest = int.from_bytes(hashlib.sha256(f"{org_id}:{code}".encode()).digest()[:17], "big")
+    chars = []
+    for _ in range(26):
+        digest, remainder = divmod(digest, 32)
+        chars.append(_CROCKFORD[remainder])
+    return "ts_0" + "".join(chars[1:])
+
+
+def _builtin(org_id: str, code: str, label: str, color: str, position: str, terminal: bool) -> TaskStatus:
+    pk, sk = TaskStatus.keys(org_id, code)
+    return TaskStatus(
+        PK=pk,
+        SK=sk,
+        id=_builtin_id(org_id, code),
+        org_id=org_id,
+        code=code,
+        label=label,
+        color=color,
+        position=position,
+        is_terminal=terminal,
+        builtin=True,
+    )
+
+
+def list_statuses(*, org_id: str) -> list[TaskStatus]:
+    """Every status of the org in workflow order (one Query)."""
+    stored = {s.code: s for s in TaskStatus.query(f"ORG#{org_id}", TaskStatus.SK.startswith(TaskStatus.SK_PREFIX))}
+    statuses = {code: stored.get(code) or _builtin(org_id, code, *rest) for code, *rest in _BUILTINS}
+    statuses.update(stored)
+    return sorted(statuses.values(), key=lambda status: (status.position, status.code))
+
+
+def by_code(*, org_id: str) -> dict[str, TaskStatus]:
+    """The org's statuses keyed by code."""
+    return {status.code: status for status in list_statuses(org_id=org_id)}
+
+
+def require(*, org_id: str, code: str, field: str = "status") -> TaskStatus:
+    """The status with this code, or a 400 naming `field` and the valid codes."""
+    statuses = by_code(org_id=org_id)
+    if code not in statuses:
+        raise ValidationFailed.field(field, f"must be one of: {', '.join(statuses)}")
+    return statuses[code]
+
+
+def _by_id(org_id: str, status_id: str) -> TaskStatus:
+    for status in list_statuses(org_id=org_id):
+        if status.id == status_id:
+            return status
+    raise NotFound("Task status not found.")
+
+
+def count_usage(tx, *, org_id: str, code: str, delta: int) -> None:
+    """Add `delta` tasks to a status's usage counter in `tx` (the task domain calls this on every change)."""
+    tx.update(
+        StatusUsage(*StatusUsage.keys(org_id, code)),
+        actions=[StatusUsage.count.add(delta), StatusUsage.entity.set(StatusUsage)],
+    )
+
+
+def next_after_progress(*, status: TaskStatus, progress: int | None) -> str | None:
+    """The status a task moves to when its progress reaches 100 in `status` (auto-advance), if any."""
+    if status.supports_progress and status.on_complete == "auto_advance" and progress == 100:
+        return status.next_status_code
+    return None
+
+
+def _check_next(org_id: str, code: str | None, own_code: str) -> None:
+    if code is None:
+        return
+    if code == own_code:
+        raise ValidationFailed.field("next_status_code", "cannot be the status itself")
+    require(org_id=org_id, code=code, field="next_status_code")
+
+
+def create(*, principal: Principal, body: StatusCreate) -> TaskStatus:
+    """A custom status (admins); codes are unique in the org."""
+    principal.require_admin()
+    if body.code in BUILTIN_CODES:
+        raise Conflict(f"'{body.code}' is a built-in status.")
+    _check_next(principal.org_id, body.next_status_code, body.code)
+    existing = list_statuses(org_id=principal.org_id)
+    now = utcnow()
+    pk, sk = TaskStatus.keys(principal.org_id, body.code)
+    status = TaskStatus(
+        PK=pk,
+        SK=sk,
+        id=new_id("ts"),
+        org_id=principal.org_id,
+        **body.model_dump(),
+        position=after(existing[-1].position if existing else None),
+        created_at=now,
+        updated_at=now,
+    )
+
+    def write(tx) -> None:
+        tx.save(status, condition=TaskStatus.PK.does_not_exist())
+        audit.record(
+            tx,
+            org_id=principal.org_id,
+            actor=principal,
+            action="created",
+            entity_type="task_status",
+            entity_id=status.id,
+            changes=audit.diff({}, body.model_dump()),
+        )
+
+    try:
+        transact(write)
+    except TransactionCancelled as error:
+        raise Conflict(f"A status with code '{body.code}' already exists.") from error
+    return status
+
+
+def update(*, principal: Principal, status_id: str, changes: StatusUpdate) -> TaskStatus:
+    """Change a status's label, color or workflow (admins); built-ins can be customised too."""
+    principal.require_admin()
+    status = _by_id(principal.org_id, status_id)
+    fields = changes.model_dump(exclude_unset=True)
+    for name in ("label", "color", "is_terminal", "supports_progress", "progress_editable", "on_complete"):
+        if name in fields and fields[name] is None:
+            raise ValidationFailed.field(name, "cannot be null")
+    if "next_status_code" in fields:
+        _check_next(principal.org_id, fields["next_status_code"], status.code)
+    before = {name: getattr(status, name) for name in fields}
+    for name, value in fields.items():
+        setattr(status, name, value)
+    status.updated_at = utcnow()
+    status.created_at = status.created_at or status.updated_at
+
+    def write(tx) -> None:
+        tx.save(status)
+        audit.record(
+            tx,
+            org_id=principal.org_id,
+            actor=principal,
+            action="updated",
+            entity_type="task_status",
+            entity_id=status.id,
+            changes=audit.diff(before, fields),
+        )
+
+    transact(write)
+    return status
+
+
+def delete(*, principal: Principal, status_id: str) -> None:
+    """Delete a custom status (admins) that no task uses; built-ins and statuses in use are a 409."""
+    principal.require_admin()
+    status = _by_id(principal.org_id, status_id)
+    if status.builtin:
+        raise Conflict("Built-in statuses cannot be deleted.")
+    referrers = [s.code for s in list_statuses(org_id=principal.org_id) if s.next_status_code == status.code]
+    if referrers:
+        raise Conflict(f"Statuses {', '.join(referrers)} advance to this status; change them first.")
+
+    def write(tx) -> None:
+        tx.condition_check(
+            StatusUsage,
+            *StatusUsage.keys(principal.org_id, status.code),
+            condition=StatusUsage.count.does_not_exist() | (StatusUsage.count <= 0),
+        )
+        tx.delete(status, condition=TaskStatus.PK.exists())
+        audit.record(
+            tx,
+            org_id=principal.org_id,
+            actor=principal,
+            action="deleted",
+            entity_type="task_status",
+            entity_id=status.id,
+            changes={"code": {"from": status.code, "to": None}},
+        )
+
+    try:
+        transact(write)
+    except TransactionCancelled as error:
+        if error.failed(0):
+            raise Conflict("This status is in use by tasks; move them to another status first.") from error
+        raise NotFound("Task status not found.") from error
+
+
+def reorder(*, principal: Principal, body: StatusReorder) -> list[TaskStatus]:
+    """Put the statuses in the given order (admins); `order` must list every status id exactly once."""
+    principal.require_admin()
+    statuses = {status.id: status for status in list_statuses(org_id=principal.org_id)}
+    if sorted(body.order) != sorted(statuses):
+        raise ValidationFailed.field("order", "must list every status id of the organization exactly once")
+    now, position = utcnow(), None
+
+    def write(tx) -> None:
+        nonlocal position
+        for status_id in body.order:
+            status = statuses[status_id]
+            position = after(position)
+            status.position, status.updated_at = position, now
+            status.created_at = status.created_at or now
+            tx.save(status)
+        audit.record(
+            tx,
+            org_id=principal.org_id,
+            actor=principal,
+            action="reordered",
+            entity_type="task_status",
+            changes={"order": {"from": None, "to": body.order}},
+        )
+
+    transact(write)
+    return list_statuses(org_id=principal.org_id)
