@@ -1,3 +1,5 @@
+from pydantic import field_validator
+
 from chalicelib.core.schemas import RequestBody, ResponseModel, UtcDatetime
 from chalicelib.core.validators import Name, Timezone
 
@@ -5,6 +7,14 @@ from chalicelib.core.validators import Name, Timezone
 class ProfileUpdate(RequestBody):
     name: Name | None = None
     timezone: Timezone | None = None
+
+    @field_validator("name", "timezone", mode="before")
+    @classmethod
+    def _not_null(cls, value):
+        """Omit a field to keep it; an explicit null would otherwise be ignored silently."""
+        if value is None:
+            raise ValueError("may be omitted but not null")
+        return value
 
 
 class UserOut(ResponseModel):
