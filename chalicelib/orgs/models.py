@@ -37,6 +37,7 @@ class Membership(Item, discriminator="MEMBER"):
     user_id = UnicodeAttribute()
     email = UnicodeAttribute()
     name = UnicodeAttribute(null=True)
+    name_lower = UnicodeAttribute(null=True)  # for case-insensitive search, like the (lower-case) email
     role = UnicodeAttribute()  # owner | admin | member
     status = UnicodeAttribute()  # active | invited
     invite_digest = UnicodeAttribute(null=True)
@@ -60,7 +61,8 @@ class Membership(Item, discriminator="MEMBER"):
         return f"MEMBERID#{member_id}"
 
     def index(self) -> None:
-        """Fill in the GSI keys from the fields."""
+        """Fill in the GSI keys and the searchable name from the fields."""
+        self.name_lower = self.name.lower() if self.name else None
         self.GSI1PK, self.GSI1SK = self.user_partition(self.user_id), f"ORG#{self.org_id}"
         self.GSI2PK, self.GSI2SK = self.id_partition(self.id), "MEMBER"
 

@@ -41,8 +41,8 @@ def get_organization(org_id):
 @bp.route("/organizations/{org_id}", methods=["PUT"])
 def update_organization(org_id):
     principal = current_principal(bp.current_request)
-    org = service.update(principal=principal, org_id=org_id, changes=parse_body(bp.current_request, OrgUpdate))
-    return OrgOut.of(org).dump()
+    org, role = service.update(principal=principal, org_id=org_id, changes=parse_body(bp.current_request, OrgUpdate))
+    return OrgOut.of(org, role=role).dump()
 
 
 @bp.route("/organizations/{org_id}", methods=["DELETE"])

@@ -128,8 +128,8 @@ def default_membership(*, user_id: str) -> Membership | None:
     return None
 
 
-def _active_org(org_id: str) -> Organization:
-    org = Organization.get_or_none(*Organization.keys(org_id)) if is_id(org_id, "org") else None
+def _active_org(org_id: str, *, consistent: bool = False) -> Organization:
+    org = Organization.get_or_none(*Organization.keys(org_id), consistent=consistent) if is_id(org_id, "org") else None
     if org is None or org.status != "active":
         raise NotFound("Organization not found.")
     return org
@@ -160,8 +160,8 @@ def list_for_user(*, user_id: str) -> list[tuple[Organization, str]]:
     return [(orgs[m.org_id], m.role) for m in members if m.org_id in orgs and orgs[m.org_id].status == "active"]
 
 
-def update(*, principal: Principal, org_id: str, changes: OrgUpdate) -> Organization:
-    """Rename, re-slug or change settings (admins)."""
+def update(*, principal: Principal, org_id: str, changes: OrgUpdate) -> tuple[Organization, str]:
+    """Rename, re-slug or change settings (admins); the org as it now is, with the caller's role."""
     org, member = _org_for_member(principal, org_id)
     if member.role not in ("owner", "admin"):
         raise Forbidden("This action requires the admin or owner role.")
@@ -176,7 +176,7 @@ def update(*, principal: Principal, org_id: str, changes: OrgUpdate) -> Organiza
         after["settings"] = {**(org.settings or {}), **fields["settings"]}
     changed = audit.diff(before, after)
     if not changed:
-        return org
+        return org, member.role
     actor = Actor(principal.user_id, principal.ip, principal.user_agent)
     try:
         with transaction() as tx:
@@ -206,7 +206,7 @@ def update(*, principal: Principal, org_id: str, changes: OrgUpdate) -> Organiza
         if "slug" in changed and error.failed(1):
             raise Conflict(f"The slug '{after['slug']}' is already taken.") from error
         raise Conflict("The organization was changed by someone else; retry.") from error
-    return _active_org(org_id)
+    return _active_org(org_id, consistent=True), member.role  # read-after-write: the new values
 
 
 def delete(*, principal: Principal, org_id: str) -> None:
@@ -284,7 +284,7 @@ def transfer_ownership(*, principal: Principal, org_id: str, user_id: str) -> Or
             )
     except TransactionCancelled as error:
         raise Conflict("Ownership changed concurrently; retry.") from error
-    return _active_org(org_id)
+    return _active_org(org_id, consistent=True)
 
 
 # --- members -------------------------------------------------------------------------------------------------
@@ -311,7 +311,7 @@ def list_members(
         condition = Membership.role == filters.role
     if filters.search:
         term = filters.search.lower()
-        matches = Membership.email.contains(term) | Membership.name.contains(filters.search)
+        matches = Membership.email.contains(term) | Membership.name_lower.contains(term)
         condition = matches if condition is None else condition & matches
     pk = Membership.keys(principal.org_id, "")[0]
     return query_page(

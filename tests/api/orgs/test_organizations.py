@@ -151,6 +151,15 @@ def test_admin_renames_the_org(owner, admin):
     assert _org(owner, owner.org_id).json_body["name"] == "Renamed Ltd"
 
 
+def test_update_answers_with_the_org_as_a_later_read_shows_it(owner, admin):
+    # WHEN an admin renames the organization
+    response = admin.api.put(f"/api/v1/organizations/{owner.org_id}", json={"name": "Same Shape Ltd"})
+    # THEN the answer is the same resource a GET returns, the admin's role included
+    assert response.status_code == 200
+    assert response.json_body == _org(admin, owner.org_id).json_body
+    assert response.json_body["role"] == "admin"
+
+
 def test_admin_changes_the_slug_and_the_old_slug_becomes_free(owner, admin):
     # GIVEN the organization's current slug
     old_slug = _org(owner, owner.org_id).json_body["slug"]
