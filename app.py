@@ -8,16 +8,31 @@ from chalicelib.core.config import get_settings
 from chalicelib.core.http import install_error_envelope
 from chalicelib.health.routes import bp as health
 from chalicelib.labels.routes import bp as labels
+from chalicelib.milestones.routes import bp as milestones
 from chalicelib.orgs.routes import bp as orgs
 from chalicelib.projects.routes import bp as projects
 from chalicelib.statuses.routes import bp as statuses
+from chalicelib.task_groups.routes import bp as task_groups
 from chalicelib.tasks.routes import bp as tasks
 from chalicelib.users.routes import bp as users
 
 app = Chalice(app_name="stint")
 install_error_envelope(app)
 
-for blueprint in (health, auth, users, orgs, audit, projects, clients, labels, statuses, tasks):
+for blueprint in (
+    health,
+    auth,
+    users,
+    orgs,
+    audit,
+    projects,
+    clients,
+    labels,
+    statuses,
+    tasks,
+    task_groups,
+    milestones,
+):
     app.register_blueprint(blueprint, url_prefix="/api/v1")
 
 

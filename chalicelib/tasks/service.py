@@ -573,3 +573,12 @@ def _delete_project_tasks(payload: dict) -> None:
         prefix = f"{TaskCount.PROJECT_PREFIX}{project_id}#"
         for counter in TaskCount.query(f"ORG#{org_id}", TaskCount.SK.startswith(prefix)):
             batch.delete(counter)
+
+
+def move_group_tasks(*, principal: Principal, project_id: str, group_id: str, limit: int = 100) -> int:
+    """Move up to `limit` tasks of a (deleted) task group to the project's default group; returns how many."""
+    moved = 0
+    for task in Task.gsi4.query(Task.group_partition(principal.org_id, project_id, group_id), limit=limit):
+        _save_changes(principal, task, {"group_id": None})  # appended to the default group, in their order
+        moved += 1
+    return moved
