@@ -43,6 +43,7 @@ class OneTimeToken(Item, discriminator="OTT"):
 
     purpose = UnicodeAttribute()
     user_id = UnicodeAttribute()
+    issued_at = TimestampAttribute()
     expires_at = NumberAttribute()
 
     @staticmethod

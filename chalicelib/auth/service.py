@@ -321,7 +321,10 @@ def revoke_other_sessions(*, principal: Principal) -> int:
 def _issue_one_time_token(*, purpose: str, user_id: str, lifetime: timedelta) -> str:
     token = new_secret()
     pk, sk = OneTimeToken.keys(digest(token))
-    OneTimeToken(PK=pk, SK=sk, purpose=purpose, user_id=user_id, expires_at=epoch_seconds(utcnow() + lifetime)).save()
+    now = utcnow()
+    OneTimeToken(
+        PK=pk, SK=sk, purpose=purpose, user_id=user_id, issued_at=now, expires_at=epoch_seconds(now + lifetime)
+    ).save()
     return token
 
 
@@ -342,8 +345,11 @@ def forgot_password(*, body: ForgotPassword, actor: Actor) -> None:
 def reset_password(*, body: ResetPassword) -> None:
     """Set a new password with an emailed token (single use); every session of the account ends."""
     stored = _use_one_time_token(body.token, "reset_password")
-    _require_new_password(body.password, "password")
     user = users.get(user_id=stored.user_id)
+    if user.sessions_valid_after is not None and stored.issued_at < user.sessions_valid_after:
+        # Sent before the password last changed (a reset or a change): that link is stale, like the old sessions.
+        raise ValidationFailed.field("token", "is invalid or has expired")
+    _require_new_password(body.password, "password")
     password_hash = hash_password(body.password)
 
     def write(tx) -> None:

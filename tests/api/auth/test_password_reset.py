@@ -156,6 +156,45 @@ def test_expired_reset_token_leaves_the_password_unchanged(api, monkeypatch):
     assert response.status_code == 200
 
 
+def test_earlier_reset_link_stops_working_once_a_later_one_is_used(api):
+    # GIVEN two reset emails for one account, the later one used to reset the password
+    account = factories.register(api)
+    earlier, later = _reset_token(api, account), _reset_token(api, account)
+    assert api.post(RESET, json={"token": later, "password": NEW_PASSWORD}).status_code == 200
+    # WHEN the earlier link is used
+    response = api.post(RESET, json={"token": earlier, "password": "yet another passphrase"})
+    # THEN it is refused, naming the token: whoever else holds it cannot undo the reset
+    assert "token" in error_fields(assert_error(response, 400, "validation_error"))
+
+
+def test_reset_link_sent_before_a_password_change_stops_working(api):
+    # GIVEN a reset email, after which the account changed its password while signed in
+    account = factories.register(api)
+    token = _reset_token(api, account)
+    changed = account.api.put(
+        "/api/v1/users/me/password", json={"current_password": factories.PASSWORD, "new_password": NEW_PASSWORD}
+    )
+    assert changed.status_code == 204
+    # WHEN the reset link is used
+    response = api.post(RESET, json={"token": token, "password": "yet another passphrase"})
+    # THEN it is refused and the changed password still holds
+    assert "token" in error_fields(assert_error(response, 400, "validation_error"))
+    assert login(api, account.email, NEW_PASSWORD).status_code == 200
+
+
+def test_reset_link_sent_after_a_password_change_works(api):
+    # GIVEN an account that changed its password, then asked for a reset
+    account = factories.register(api)
+    account.api.put(
+        "/api/v1/users/me/password", json={"current_password": factories.PASSWORD, "new_password": NEW_PASSWORD}
+    )
+    token = _reset_token(api, account)
+    # WHEN the reset link is used
+    response = api.post(RESET, json={"token": token, "password": "yet another passphrase"})
+    # THEN it works: only links older than the change are stale
+    assert response.status_code == 200
+
+
 def test_unknown_reset_token_is_400(api):
     response = api.post(RESET, json={"token": "never-issued", "password": NEW_PASSWORD})
     assert "token" in error_fields(assert_error(response, 400, "validation_error"))
