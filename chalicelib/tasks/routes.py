@@ -20,8 +20,9 @@ def list_tasks():
 @bp.route("/tasks", methods=["POST"])
 def create_task():
     principal = current_principal(bp.current_request)
-    return created(TaskOut.of(service.create(principal=principal, body=parse_body(bp.current_request,
-                                                                                   TaskCreate))).dump())
+    return created(
+        TaskOut.of(service.create(principal=principal, body=parse_body(bp.current_request, TaskCreate))).dump()
+    )
 
 
 @bp.route("/tasks/{task_id}", methods=["GET"])

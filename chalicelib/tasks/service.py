@@ -35,6 +35,7 @@ _FIELDS = (
     "group_id",
     "complexity",
     "progress",
+    "position",
 )
 _NOT_NULLABLE = ("title", "status", "priority", "label_ids")
 DATE_ORDER_MESSAGE = "start_date must be on or before due_date"
@@ -119,16 +120,27 @@ def _iso(value) -> str | None:
 # --- writing -------------------------------------------------------------------------------------------------
 
 
-def _count(tx, org_id: str, keys: tuple[str, str], delta: int) -> None:
-    tx.update(TaskCount(*keys), actions=[TaskCount.count.add(delta), TaskCount.entity.set(TaskCount)])
-
-
-def _counters(tx, task: Task, delta: int) -> None:
-    """Move the task in or out of every counter it belongs to."""
-    _count(tx, task.org_id, TaskCount.project_keys(task.org_id, task.project_id, task.status), delta)
+def _counter_keys(task: Task) -> list[tuple[str, tuple[str, str]]]:
+    keys = [("task", TaskCount.project_keys(task.org_id, task.project_id, task.status)), ("usage", task.status)]
     if task.assignee_id:
-        _count(tx, task.org_id, TaskCount.assignee_keys(task.org_id, task.assignee_id, task.status), delta)
-    statuses.count_usage(tx, org_id=task.org_id, code=task.status, delta=delta)
+        keys.append(("task", TaskCount.assignee_keys(task.org_id, task.assignee_id, task.status)))
+    return keys
+
+
+def _counters(tx, *changes: tuple[Task, int]) -> None:
+    """Apply (task, ±1) moves to every counter the tasks belong to, one update per counter item."""
+    deltas: dict = {}
+    for task, delta in changes:
+        for key in _counter_keys(task):
+            deltas[key] = deltas.get(key, 0) + delta
+    org_id = changes[0][0].org_id
+    for (kind, key), delta in deltas.items():
+        if delta == 0:
+            continue
+        if kind == "usage":
+            statuses.count_usage(tx, org_id=org_id, code=key, delta=delta)
+        else:
+            tx.update(TaskCount(*key), actions=[TaskCount.count.add(delta), TaskCount.entity.set(TaskCount)])
 
 
 def _label_links(tx, task: Task, label_ids: list[str], *, add: bool) -> None:
@@ -204,7 +216,7 @@ def create(*, principal: Principal, body: TaskCreate) -> Task:
 
     def write(tx) -> None:
         tx.save(task, condition=Task.PK.does_not_exist())
-        _counters(tx, task, +1)
+        _counters(tx, (task, +1))
         _label_links(tx, task, task.label_ids, add=True)
         audit.record(
             tx,
@@ -279,9 +291,6 @@ def _save_changes(principal: Principal, task: Task, fields: dict) -> Task:
 
     def write(tx) -> None:
         tx.save(task)
-        if (old.status, old.assignee_id) != (task.status, task.assignee_id):
-            _counters(tx, old, -1)
-            _counters(tx, task, +1)
         _label_links(tx, task, [lbl for lbl in old.label_ids if lbl not in task.label_ids], add=False)
         _label_links(tx, task, [lbl for lbl in task.label_ids if lbl not in old.label_ids], add=True)
         audit.record(
@@ -294,9 +303,12 @@ def _save_changes(principal: Principal, task: Task, fields: dict) -> Task:
             changes=changed,
         )
         _emit_change_events(tx, principal, old, task)
-        for hook in _completion_hooks:
-            if task.done and not old.done:
-                hook(tx, principal=principal, task=task)
+        added = []
+        if task.done and not old.done:
+            added = [new for hook in _completion_hooks for new in hook(tx, principal=principal, task=task)]
+        moved = [(old, -1), (task, +1)] if (old.status, old.assignee_id) != (task.status, task.assignee_id) else []
+        if moved or added:  # one update per counter item, the hooks' new tasks included
+            _counters(tx, *moved, *((new, +1) for new in added))
 
     try:
         transact(write, attempts=1)
@@ -333,7 +345,11 @@ _completion_hooks = []
 
 
 def register_completion_hook(hook) -> None:
-    """Run `hook(tx, principal=, task=)` inside the transaction that moves a task into a terminal status."""
+    """Run `hook(tx, principal=, task=)` inside the transaction that moves a task into a terminal status.
+
+    The hook returns the tasks it added to `tx` (without counters): their counters are written together with
+    the completion's, since a transaction may touch each counter item only once.
+    """
     _completion_hooks.append(hook)
 
 
@@ -365,7 +381,7 @@ def delete(*, principal: Principal, task_id: str) -> None:
 def _remove(tx, task: Task) -> None:
     """Delete a task with its counters and label links in `tx`."""
     tx.delete(task)
-    _counters(tx, task, -1)
+    _counters(tx, (task, -1))
     _label_links(tx, task, list(task.label_ids or []), add=False)
 
 
@@ -582,3 +598,41 @@ def move_group_tasks(*, principal: Principal, project_id: str, group_id: str, li
         _save_changes(principal, task, {"group_id": None})  # appended to the default group, in their order
         moved += 1
     return moved
+
+
+def find(*, org_id: str, task_id: str) -> Task | None:
+    """A task by id without a visibility check, for background work that has no caller."""
+    return Task.get_or_none(*Task.keys(org_id, task_id)) if is_id(task_id, "tsk") else None
+
+
+def add_occurrence(tx, *, source: Task, due_date: str, recurrence_id: str, with_counters: bool = True) -> Task:
+    """Add to `tx` the next occurrence of a recurring task: a fresh copy of `source` due on `due_date`."""
+    now, task_id = utcnow(), new_id("tsk")
+    task = Task(
+        *Task.keys(source.org_id, task_id),
+        id=task_id,
+        org_id=source.org_id,
+        project_id=source.project_id,
+        title=source.title,
+        title_lower=source.title_lower,
+        description=source.description,
+        status=statuses.DEFAULT_STATUS,
+        priority=source.priority,
+        assignee_id=source.assignee_id,
+        reporter_id=source.reporter_id,
+        due_date=due_date,
+        label_ids=list(source.label_ids or []),
+        estimated_hours=source.estimated_hours,
+        group_id=source.group_id,
+        complexity=source.complexity,
+        position=after(_last_position(source.org_id, source.project_id, source.group_id)),
+        recurrence_id=recurrence_id,
+        created_at=now,
+        updated_at=now,
+    )
+    task.index()
+    tx.save(task, condition=Task.PK.does_not_exist())
+    if with_counters:
+        _counters(tx, (task, +1))
+    _label_links(tx, task, task.label_ids, add=True)
+    return task

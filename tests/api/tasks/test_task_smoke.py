@@ -10,9 +10,16 @@ def _project(owner):
 def test_create_list_update_and_complete_a_task(api):
     owner = factories.register(api)
     project_id = _project(owner)
-    created = owner.api.post("/api/v1/tasks", json={"title": "Login page", "project_id": project_id,
-                                                    "priority": "high", "start_date": "2026-04-01",
-                                                    "due_date": "2026-04-15"})
+    created = owner.api.post(
+        "/api/v1/tasks",
+        json={
+            "title": "Login page",
+            "project_id": project_id,
+            "priority": "high",
+            "start_date": "2026-04-01",
+            "due_date": "2026-04-15",
+        },
+    )
     assert created.status_code == 201, created.json_body
     task = created.json_body
     listed = owner.api.get(f"/api/v1/tasks?project_id={project_id}&status=open&sort=priority&order=desc")
@@ -27,7 +34,9 @@ def test_create_list_update_and_complete_a_task(api):
 def test_start_date_after_due_date_is_400_with_the_documented_message(api):
     owner = factories.register(api)
     project_id = _project(owner)
-    response = owner.api.post("/api/v1/tasks", json={"title": "x", "project_id": project_id,
-                                                     "start_date": "2026-04-16", "due_date": "2026-04-15"})
+    response = owner.api.post(
+        "/api/v1/tasks",
+        json={"title": "x", "project_id": project_id, "start_date": "2026-04-16", "due_date": "2026-04-15"},
+    )
     assert response.status_code == 400
     assert response.json_body["error"]["message"] == "start_date must be on or before due_date"
