@@ -1,6 +1,6 @@
 from typing import Annotated, Literal
 
-from pydantic import StringConstraints
+from pydantic import StringConstraints, field_validator
 
 from chalicelib.core.schemas import QueryParams, RequestBody, ResponseModel, UtcDatetime
 from chalicelib.core.validators import Currency, Email, Name, Timezone
@@ -9,10 +9,19 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{1,48}[a-
 InvitableRole = Literal["admin", "member"]
 
 
+def _not_null(value):
+    """Omit a field to keep it; an explicit null would otherwise be ignored silently."""
+    if value is None:
+        raise ValueError("may be omitted but not null")
+    return value
+
+
 class OrgSettings(RequestBody):
     timezone: Timezone | None = None
     currency: Currency | None = None
     week_start: Literal["monday", "sunday", "saturday"] | None = None
+
+    _present_fields_are_not_null = field_validator("timezone", "currency", "week_start", mode="before")(_not_null)
 
 
 class OrgCreate(RequestBody):
@@ -24,6 +33,8 @@ class OrgUpdate(RequestBody):
     name: Name | None = None
     slug: Slug | None = None
     settings: OrgSettings | None = None
+
+    _present_fields_are_not_null = field_validator("name", "slug", "settings", mode="before")(_not_null)
 
 
 class OwnershipTransfer(RequestBody):

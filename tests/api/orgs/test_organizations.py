@@ -1,5 +1,7 @@
 """Organizations: list, create, get, update and delete (TRCR "Organizations")."""
 
+import pytest
+
 from tests.api.orgs import expect
 from tests.support import factories
 
@@ -224,6 +226,25 @@ def test_update_with_an_unknown_week_start_is_400_naming_the_field(owner):
     response = owner.api.put(f"/api/v1/organizations/{owner.org_id}", json={"settings": {"week_start": "friday"}})
     # THEN it is refused, naming settings.week_start
     expect.field_error(response, "settings.week_start")
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": None}, "name"),
+        ({"slug": None}, "slug"),
+        ({"settings": None}, "settings"),
+        ({"settings": {"currency": None}}, "settings.currency"),
+    ],
+)
+def test_update_with_an_explicit_null_is_400_naming_the_field(owner, body, field):
+    # GIVEN the organization as it is
+    before = _org(owner, owner.org_id).json_body
+    # WHEN the owner sends null for a field (omitting it is how to keep it)
+    response = owner.api.put(f"/api/v1/organizations/{owner.org_id}", json=body)
+    # THEN it is refused, naming the field, rather than silently ignored, and nothing changed
+    expect.field_error(response, field)
+    assert _org(owner, owner.org_id).json_body == before
 
 
 def test_update_refuses_a_change_of_owner_through_the_body(owner, member):
