@@ -21,7 +21,7 @@ bp = Blueprint(__name__)
 @bp.route("/organizations", methods=["GET"])
 def list_organizations():
     principal = current_principal(bp.current_request)
-    orgs = service.list_for_user(user_id=principal.user_id)
+    orgs = service.list_visible(principal=principal)
     return page_response([OrgOut.of(org, role=role).dump() for org, role in orgs], next_cursor=None)
 
 

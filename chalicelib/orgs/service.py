@@ -135,8 +135,13 @@ def _active_org(org_id: str, *, consistent: bool = False) -> Organization:
     return org
 
 
+def _visible(principal: Principal, org_id: str) -> bool:
+    """Whether the credential may see this org at all: a personal API token sees only the org it was made in."""
+    return is_id(org_id, "org") and (principal.token_id is None or org_id == principal.org_id)
+
+
 def _org_for_member(principal: Principal, org_id: str) -> tuple[Organization, Membership]:
-    member = membership(org_id=org_id, user_id=principal.user_id) if is_id(org_id, "org") else None
+    member = membership(org_id=org_id, user_id=principal.user_id) if _visible(principal, org_id) else None
     if member is None:
         raise NotFound("Organization not found.")
     return _active_org(org_id), member
@@ -158,6 +163,13 @@ def list_for_user(*, user_id: str) -> list[tuple[Organization, str]]:
     members = [m for m in Membership.gsi1.query(Membership.user_partition(user_id)) if m.status == "active"]
     orgs = {org.id: org for org in Item.batch_get([Organization.keys(m.org_id) for m in members])}
     return [(orgs[m.org_id], m.role) for m in members if m.org_id in orgs and orgs[m.org_id].status == "active"]
+
+
+def list_visible(*, principal: Principal) -> list[tuple[Organization, str]]:
+    """The orgs the caller's credential may see, with their role: all of the user's, or an API token's one."""
+    if principal.token_id is not None:
+        return [get(principal=principal, org_id=principal.org_id)]
+    return list_for_user(user_id=principal.user_id)
 
 
 def update(*, principal: Principal, org_id: str, changes: OrgUpdate) -> tuple[Organization, str]:
