@@ -1,4 +1,5 @@
 import re
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, StringConstraints
@@ -16,15 +17,20 @@ ActivityType = Literal["meeting", "call", "email", "note"]
 Search = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 
 
-def _midnight_for_a_date(value):
-    """`2026-03-28` means the start of that day in UTC; timestamps pass through."""
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return f"{value}T00:00:00Z"
-    return value
+def _timestamp_or_date(value):
+    """`2026-03-28` means the start of that day in UTC; other text must be an ISO 8601 timestamp."""
+    if not isinstance(value, str):
+        return value
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        value = f"{value}T00:00:00Z"
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError as error:
+        raise ValueError("must be an RFC 3339 timestamp or a YYYY-MM-DD date") from error
 
 
-# TRCR's activity `date`: an RFC 3339 timestamp or a plain `YYYY-MM-DD`.
-ActivityDate = Annotated[UtcDatetime, BeforeValidator(_midnight_for_a_date)]
+# TRCR's activity `date`: an RFC 3339 timestamp (with an offset) or a plain `YYYY-MM-DD`.
+ActivityDate = Annotated[UtcDatetime, BeforeValidator(_timestamp_or_date)]
 
 
 class Address(RequestBody):

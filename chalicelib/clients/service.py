@@ -166,6 +166,8 @@ def update(*, principal: Principal, client_id: str, changes: ClientUpdate) -> Cl
     client = get(org_id=principal.org_id, client_id=client_id)
     fields = changes.model_dump(exclude_unset=True)
     _not_null(fields, _REQUIRED_ON_UPDATE)
+    if changes.address is not None:
+        fields["address"] = changes.address.model_dump()  # replaced whole, every key present
     before = _snapshot(client, _AUDITED_FIELDS)
     changed = audit.diff(before, {**before, **fields})
     if not changed:
