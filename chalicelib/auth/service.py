@@ -47,6 +47,8 @@ LOGIN_WINDOW_SECONDS = 900
 # Failed logins per window: per email+IP pair, per IP, per email (high, so a stranger cannot lock anyone out).
 LOGIN_LIMITS = {"pair": 5, "ip": 50, "email": 100}
 FORGOT_PASSWORD_LIMIT_PER_IP = 10
+# Wrong current passwords per user per login window: a stolen session must not become a password-guessing oracle.
+PASSWORD_CHECK_LIMIT = 5
 PAT_PREFIX = "stint_pat_"
 PAT_TOUCH_SECONDS = 300
 MAX_API_TOKENS = 25
@@ -373,9 +375,12 @@ def verify_email(*, body: VerifyEmail) -> None:
 
 
 def change_password(*, principal: Principal, body: PasswordChange) -> None:
-    """Change the caller's password; their other sessions end, this one stays."""
+    """Change the caller's password; their other sessions end, this one stays. Wrong guesses are throttled."""
+    checks = f"password_check:user:{principal.user_id}"
+    ratelimit.ensure_below({checks: PASSWORD_CHECK_LIMIT}, window_seconds=LOGIN_WINDOW_SECONDS)
     user = users.get(user_id=principal.user_id)
     if not verify_password(user.password_hash, body.current_password):
+        ratelimit.count(checks, window_seconds=LOGIN_WINDOW_SECONDS)
         raise ValidationFailed.field("current_password", "is incorrect")
     _require_new_password(body.new_password, "new_password")
     now = utcnow()
@@ -576,7 +581,8 @@ def _api_token_principal(secret: str, actor: Actor) -> Principal:
         or (token.expires_at is not None and token.expires_at < epoch_seconds(now))
     ):
         raise Unauthorized("Missing or invalid bearer token.")
-    if member is None or member.status != "active":
+    # A token older than the membership was issued under an earlier one, ended by removal: it stays dead.
+    if member is None or member.status != "active" or member.created_at > token.created_at:
         raise Unauthorized("This token's user is no longer a member of the organization.")
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > PAT_TOUCH_SECONDS:
         _touch_api_token(token, now)

@@ -1,10 +1,15 @@
 """PUT /users/me/password: needs the current password; ends the caller's other sessions, keeps this one."""
 
+from datetime import timedelta
+
+from chalicelib.auth.service import LOGIN_WINDOW_SECONDS, PASSWORD_CHECK_LIMIT
+from chalicelib.core import ratelimit
 from tests.api.auth.helpers import assert_error, error_fields, login, me, refresh
 from tests.support import factories
 
 PASSWORD_URL = "/api/v1/users/me/password"
 NEW_PASSWORD = "a brand new passphrase"
+WRONG_PASSWORD = "not my password at all"
 
 
 def _change(account: factories.Account, current: str = factories.PASSWORD, new: str = NEW_PASSWORD):
@@ -112,3 +117,55 @@ def test_change_password_refuses_unknown_fields(api):
     # THEN it is refused naming that field, and the password is unchanged
     assert "user_id" in error_fields(assert_error(response, 400, "validation_error"))
     assert login(api, account.email).status_code == 200
+
+
+# --- guessing ------------------------------------------------------------------------------------------------
+
+
+def _guess_wrong(account: factories.Account, times: int) -> None:
+    for _ in range(times):
+        assert_error(_change(account, current=WRONG_PASSWORD), 400, "validation_error")
+
+
+def test_wrong_current_passwords_up_to_the_limit_are_answered_400(api):
+    # GIVEN a session that guessed the current password wrong one time less than the limit
+    account = factories.register(api)
+    _guess_wrong(account, PASSWORD_CHECK_LIMIT - 1)
+    # WHEN it guesses wrong once more
+    response = _change(account, current=WRONG_PASSWORD)
+    # THEN it is still a plain validation error
+    assert_error(response, 400, "validation_error")
+
+
+def test_repeated_wrong_current_passwords_are_429_with_retry_after(api):
+    # GIVEN a session that guessed the current password wrong as often as the limit allows
+    account = factories.register(api)
+    _guess_wrong(account, PASSWORD_CHECK_LIMIT)
+    # WHEN it tries again, even with the right password
+    response = _change(account)
+    # THEN it is throttled and says when to retry, and the password is unchanged
+    assert_error(response, 429, "rate_limited")
+    assert 1 <= int(response.headers["Retry-After"]) <= LOGIN_WINDOW_SECONDS
+    assert login(api, account.email).status_code == 200
+
+
+def test_password_guessing_is_throttled_per_user_across_sessions(api):
+    # GIVEN one session of an account that guessed wrong as often as the limit allows
+    account = factories.register(api)
+    _guess_wrong(account, PASSWORD_CHECK_LIMIT)
+    # WHEN another session of the same account tries
+    other_device = factories.login(api, account.email)
+    response = _change(other_device)
+    # THEN it is throttled too: opening sessions does not buy more guesses
+    assert_error(response, 429, "rate_limited")
+
+
+def test_password_change_throttling_ends_when_the_window_passes(api, monkeypatch):
+    # GIVEN a session throttled after too many wrong guesses
+    account = factories.register(api)
+    _guess_wrong(account, PASSWORD_CHECK_LIMIT)
+    # WHEN a whole window has passed
+    later = ratelimit.utcnow() + timedelta(seconds=LOGIN_WINDOW_SECONDS)
+    monkeypatch.setattr(ratelimit, "utcnow", lambda: later)
+    # THEN the right current password changes the password
+    assert _change(account).status_code == 204
