@@ -32,6 +32,14 @@ def test_admin_invites_someone_who_is_then_listed_as_invited(owner, admin):
     assert (body["email"], body["role"], body["status"]) == ("newcomer@example.com", "admin", "invited")
 
 
+def test_invite_answer_does_not_reveal_the_invitation_token(owner):
+    # WHEN the owner invites someone and the email goes out
+    response = owner.api.post("/api/v1/members/invite", json={"email": "secret@example.com"})
+    factories.drain_jobs()
+    # THEN only the invitee's mailbox holds the token, not the API answer
+    assert factories.emailed_token("secret@example.com") not in response.body.decode()
+
+
 def test_invite_without_a_role_invites_a_member(owner):
     # WHEN the owner invites an address without naming a role
     response = owner.api.post("/api/v1/members/invite", json={"email": "plain@example.com"})
@@ -252,6 +260,19 @@ def test_resend_voids_the_previous_token(api, owner):
     response = _accept(api, invitation.token, password=NEW_PASSWORD)
     # THEN it is not found
     expect.error(response, 404, "not_found")
+
+
+def test_resend_gives_an_expired_invitation_a_fresh_week(api, owner, monkeypatch):
+    # GIVEN an invitation whose week has passed, resent now
+    invitation = factories.invite(owner)
+    later = orgs_service.utcnow() + timedelta(days=orgs_service.INVITATION_DAYS, minutes=1)
+    monkeypatch.setattr(orgs_service, "utcnow", lambda: later)
+    owner.api.post(f"/api/v1/members/{invitation.member_id}/resend-invite")
+    factories.drain_jobs()
+    # WHEN the invitee accepts with the new link
+    response = _accept(api, factories.emailed_token(invitation.email), password=NEW_PASSWORD)
+    # THEN they join
+    assert response.status_code == 200
 
 
 def test_resend_to_someone_who_already_joined_is_409(owner, member):

@@ -95,6 +95,18 @@ def test_list_pages_with_per_page_and_next_cursor_without_gaps_or_repeats(owner)
     assert sorted(emails) == sorted(everyone)
 
 
+def test_list_pages_by_page_number_for_trcr_clients(owner):
+    # GIVEN an org of five people, oldest first
+    for _ in range(4):
+        factories.invite(owner)
+    everyone = [m["id"] for m in _listed(owner)]
+    # WHEN the owner asks for page 2 of 2 per page
+    response = owner.api.get("/api/v1/members?page=2&per_page=2").json_body
+    # THEN it holds the third and fourth, and echoes the paging used
+    assert [m["id"] for m in response["data"]] == everyone[2:4]
+    assert (response["page"], response["per_page"], response["has_more"]) == (2, 2, True)
+
+
 def test_list_with_per_page_over_the_maximum_is_400(owner):
     # WHEN the owner asks for more than 100 members per page
     response = owner.api.get("/api/v1/members?per_page=101")
