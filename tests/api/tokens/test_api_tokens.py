@@ -360,3 +360,17 @@ def test_expiry_is_rendered_in_utc(owner):
     [listed] = owner.api.get("/api/v1/api-tokens").json_body["data"]
     # THEN the expiry is the same instant, in UTC with a Z
     assert listed["expires_at"] == to_rfc3339(expires) == issued.body["expires_at"]
+
+
+def test_a_removed_members_token_stays_dead_after_they_are_invited_back(api, owner):
+    # GIVEN a member whose token died when the owner removed them
+    member = factories.join(api, owner)
+    issued = factories.api_token(member)
+    factories.remove_member(owner, member)
+    # WHEN the owner invites them again and they accept
+    invitation = factories.invite(owner, email_address=member.email)
+    accepted = api.post("/api/v1/invitations/accept", json={"token": invitation.token})
+    assert accepted.status_code == 200, accepted.json_body
+    # THEN the old token still does not work: removal revoked it for good
+    response = issued.api.get("/api/v1/me")
+    assert response.status_code == 401
