@@ -4,7 +4,7 @@ import hashlib
 
 from chalicelib.audit import service as audit
 from chalicelib.core.auth import Principal
-from chalicelib.core.db import TransactionCancelled, transact
+from chalicelib.core.db import Item, TransactionCancelled, transact
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.core.ids import new_id
 from chalicelib.core.ranks import after
@@ -50,12 +50,26 @@ def _builtin(org_id: str, code: str, label: str, color: str, position: str, term
     )
 
 
+def _merged(org_id: str, stored: list[TaskStatus]) -> list[TaskStatus]:
+    by_stored_code = {status.code: status for status in stored}
+    statuses = {code: by_stored_code.get(code) or _builtin(org_id, code, *rest) for code, *rest in _BUILTINS}
+    statuses.update(by_stored_code)
+    return sorted(statuses.values(), key=lambda status: (status.position, status.code))
+
+
 def list_statuses(*, org_id: str) -> list[TaskStatus]:
     """Every status of the org in workflow order (one Query)."""
-    stored = {s.code: s for s in TaskStatus.query(f"ORG#{org_id}", TaskStatus.SK.startswith(TaskStatus.SK_PREFIX))}
-    statuses = {code: stored.get(code) or _builtin(org_id, code, *rest) for code, *rest in _BUILTINS}
-    statuses.update(stored)
-    return sorted(statuses.values(), key=lambda status: (status.position, status.code))
+    return _merged(org_id, list(TaskStatus.query(f"ORG#{org_id}", TaskStatus.SK.startswith(TaskStatus.SK_PREFIX))))
+
+
+def list_with_following(*, org_id: str, through_sort_key: str) -> tuple[list[TaskStatus], list[Item]]:
+    """The statuses plus the org's items whose sort keys follow them up to `through_sort_key`, in one Query.
+
+    Lets a caller whose derived data is keyed right after the statuses (task counters) read both at once.
+    """
+    found = list(Item.query(f"ORG#{org_id}", Item.SK.between(TaskStatus.SK_PREFIX, through_sort_key)))
+    stored = [item for item in found if isinstance(item, TaskStatus)]
+    return _merged(org_id, stored), [item for item in found if not isinstance(item, TaskStatus)]
 
 
 def by_code(*, org_id: str) -> dict[str, TaskStatus]:

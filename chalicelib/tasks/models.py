@@ -82,11 +82,15 @@ class Task(Item, discriminator="TASK"):
 
 
 class TaskCount(Item, discriminator="TASK_COUNT"):
-    """Tasks per (project, status) and per (assignee, status), maintained in each task's transaction."""
+    """Tasks per (project, status) and per (assignee, status), maintained in each task's transaction.
+
+    Project counters sort right after the org's status items ("STATUS#…" < "STATUSCOUNT#…"), so project
+    stats read the workflow and every counter in one Query.
+    """
 
     count = NumberAttribute(default=0)
 
-    PROJECT_PREFIX = "TASKCOUNT#PRJ#"
+    PROJECT_PREFIX = "STATUSCOUNT#PRJ#"
     ASSIGNEE_PREFIX = "TASKCOUNT#ASG#"
 
     @classmethod

@@ -431,8 +431,6 @@ def list_tasks(*, principal: Principal, filters: TaskFilters) -> Page:
     org = principal.org_id
     if filters.project_id:
         projects.require_reference(principal=principal, project_id=filters.project_id)
-    if filters.status:
-        statuses.require(org_id=org, code=filters.status)
     label_ids = [part.strip() for part in (filters.label_ids or "").split(",") if part.strip()]
     conditions = {
         "project_id": Task.project_id == filters.project_id if filters.project_id else None,
@@ -450,7 +448,7 @@ def list_tasks(*, principal: Principal, filters: TaskFilters) -> Page:
     for clause in remaining:
         condition = clause if condition is None else condition & clause
     if _natural_order(filters, keyed):
-        return query_page(
+        page = query_page(
             Task,
             hash_key,
             index=index,
@@ -462,7 +460,12 @@ def list_tasks(*, principal: Principal, filters: TaskFilters) -> Page:
             range_key_condition=Task.SK.startswith(Task.SK_PREFIX) if index is None else None,
             scope=f"{org}:tasks:{hash_key}",
         )
-    return _sorted_in_memory(principal, filters, hash_key, index, condition)
+    else:
+        page = _sorted_in_memory(principal, filters, hash_key, index, condition)
+    if filters.status and not page.items:
+        # Validated only when nothing matched: a known status costs no extra read on the common path.
+        statuses.require(org_id=org, code=filters.status)
+    return page
 
 
 def _access_pattern(org: str, filters: TaskFilters) -> tuple[str, object, set[str]]:
@@ -531,10 +534,15 @@ def _sorted_in_memory(principal: Principal, filters: TaskFilters, hash_key: str,
 
 def project_stats(*, principal: Principal) -> list[dict]:
     """Total and done task counts per visible project, from counters (O(projects × statuses))."""
-    terminal = {code for code, status in statuses.by_code(org_id=principal.org_id).items() if status.is_terminal}
+    workflow, counters = statuses.list_with_following(
+        org_id=principal.org_id, through_sort_key=f"{TaskCount.PROJECT_PREFIX}~"
+    )
+    terminal = {status.code for status in workflow if status.is_terminal}
     visible = {project.id: project for project in projects.list_visible(principal=principal)}
     totals = {project_id: {"total": 0, "done": 0} for project_id in visible}
-    for counter in TaskCount.query(f"ORG#{principal.org_id}", TaskCount.SK.startswith(TaskCount.PROJECT_PREFIX)):
+    for counter in counters:
+        if not isinstance(counter, TaskCount):
+            continue
         project_id, status = counter.SK[len(TaskCount.PROJECT_PREFIX) :].split("#", 1)
         if project_id in totals:
             totals[project_id]["total"] += int(counter.count)
@@ -636,3 +644,16 @@ def add_occurrence(tx, *, source: Task, due_date: str, recurrence_id: str, with_
         _counters(tx, (task, +1))
     _label_links(tx, task, task.label_ids, add=True)
     return task
+
+
+def get_many_visible(*, principal: Principal, task_ids: set[str]) -> dict[str, Task]:
+    """The tasks among `task_ids` that the caller may see, by id (one BatchGet per 100; others are left out)."""
+    hidden = set(projects.hidden_project_ids(principal=principal))
+    keys = [Task.keys(principal.org_id, task_id) for task_id in sorted(task_ids) if is_id(task_id, "tsk")]
+    found = [task for start in range(0, len(keys), 100) for task in Task.batch_get(keys[start : start + 100])]
+    return {task.id: task for task in found if task.project_id not in hidden}
+
+
+def update_if_unchanged(*, principal: Principal, task: Task, changes: TaskUpdate) -> Task:
+    """`update` for a task the caller read with `get_visible`: 409 if it changed since that read."""
+    return _save_changes(principal, task, _changes(task, changes))
