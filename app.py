@@ -2,10 +2,13 @@ from chalice import Chalice
 
 from chalicelib.audit.routes import bp as audit
 from chalicelib.auth.routes import bp as auth
+from chalicelib.checklists.routes import bp as checklists
 from chalicelib.clients.routes import bp as clients
+from chalicelib.comments.routes import bp as comments
 from chalicelib.core import jobs
 from chalicelib.core.config import get_settings
 from chalicelib.core.http import install_error_envelope
+from chalicelib.dependencies.routes import bp as dependencies
 from chalicelib.health.routes import bp as health
 from chalicelib.labels.routes import bp as labels
 from chalicelib.milestones.routes import bp as milestones
@@ -13,6 +16,7 @@ from chalicelib.orgs.routes import bp as orgs
 from chalicelib.projects.routes import bp as projects
 from chalicelib.statuses.routes import bp as statuses
 from chalicelib.task_groups.routes import bp as task_groups
+from chalicelib.task_labels.routes import bp as task_labels
 from chalicelib.tasks.routes import bp as tasks
 from chalicelib.users.routes import bp as users
 
@@ -32,6 +36,10 @@ for blueprint in (
     tasks,
     task_groups,
     milestones,
+    comments,
+    checklists,
+    task_labels,
+    dependencies,
 ):
     app.register_blueprint(blueprint, url_prefix="/api/v1")
 
