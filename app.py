@@ -8,12 +8,16 @@ from chalicelib.comments.routes import bp as comments
 from chalicelib.core import jobs
 from chalicelib.core.config import get_settings
 from chalicelib.core.http import install_error_envelope
+from chalicelib.core.timeutil import from_rfc3339
 from chalicelib.dependencies.routes import bp as dependencies
 from chalicelib.health.routes import bp as health
 from chalicelib.labels.routes import bp as labels
 from chalicelib.milestones.routes import bp as milestones
 from chalicelib.orgs.routes import bp as orgs
 from chalicelib.projects.routes import bp as projects
+from chalicelib.recurrences import service as recurrences
+from chalicelib.recurrences.routes import bp as recurrence_routes
+from chalicelib.search.routes import bp as search
 from chalicelib.statuses.routes import bp as statuses
 from chalicelib.task_groups.routes import bp as task_groups
 from chalicelib.task_labels.routes import bp as task_labels
@@ -36,10 +40,12 @@ for blueprint in (
     tasks,
     task_groups,
     milestones,
+    recurrence_routes,
     comments,
     checklists,
     task_labels,
     dependencies,
+    search,
 ):
     app.register_blueprint(blueprint, url_prefix="/api/v1")
 
@@ -47,3 +53,8 @@ for blueprint in (
 @app.on_sqs_message(queue=get_settings().jobs_queue, batch_size=10)
 def run_jobs(event):
     return jobs.run_batch([(record.to_dict()["messageId"], record.body) for record in event])
+
+
+@app.schedule("rate(1 hour)")
+def materialise_recurrences(event):
+    return recurrences.materialise_due(now=from_rfc3339(event.time))

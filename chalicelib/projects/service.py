@@ -2,7 +2,7 @@
 
 from chalicelib.audit import service as audit
 from chalicelib.clients import service as clients
-from chalicelib.core import jobs
+from chalicelib.core import indexing, jobs
 from chalicelib.core.auth import Principal
 from chalicelib.core.db import Item, TransactionCancelled, transact
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -180,6 +180,7 @@ def create(*, principal: Principal, body: ProjectCreate) -> Project:
         )
 
     transact(write)
+    indexing.request_reindex(org_id=project.org_id, entity_type="project", entity_id=project.id)
     return project
 
 
@@ -229,6 +230,8 @@ def update(*, principal: Principal, project_id: str, changes: ProjectUpdate) -> 
         transact(write, attempts=1)
     except TransactionCancelled as error:
         raise Conflict("The project was changed by someone else; retry.") from error
+    if "name" in changed or "description" in changed:
+        indexing.request_reindex(org_id=project.org_id, entity_type="project", entity_id=project.id)
     return get_visible(principal=principal, project_id=project_id)
 
 
@@ -254,6 +257,7 @@ def delete(*, principal: Principal, project_id: str) -> None:
     except TransactionCancelled as error:
         raise NotFound("Project not found.") from error
     jobs.enqueue(PROJECT_DELETED_JOB, {"org_id": principal.org_id, "project_id": project.id})
+    indexing.request_reindex(org_id=project.org_id, entity_type="project", entity_id=project.id)
 
 
 @jobs.job(PROJECT_DELETED_JOB)
@@ -338,3 +342,11 @@ def remove_member(*, principal: Principal, project_id: str, user_id: str) -> Non
         transact(write)
     except TransactionCancelled as error:
         raise NotFound("Project member not found.") from error
+
+
+def _search_document(*, org_id: str, entity_id: str) -> indexing.Document | None:
+    project = Project.get_or_none(*Project.keys(org_id, entity_id))
+    return indexing.Document(project.name, project.description or "", project.id) if project else None
+
+
+indexing.register_source("project", _search_document)

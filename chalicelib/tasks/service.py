@@ -4,7 +4,7 @@ from contextlib import suppress
 from datetime import date
 
 from chalicelib.audit import service as audit
-from chalicelib.core import events, jobs
+from chalicelib.core import events, indexing, jobs
 from chalicelib.core.auth import Principal
 from chalicelib.core.db import Item, TransactionCancelled, transact
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -238,6 +238,7 @@ def create(*, principal: Principal, body: TaskCreate) -> Task:
             )
 
     transact(write)
+    indexing.request_reindex(org_id=task.org_id, entity_type="task", entity_id=task.id)
     return task
 
 
@@ -314,6 +315,8 @@ def _save_changes(principal: Principal, task: Task, fields: dict) -> Task:
         transact(write, attempts=1)
     except TransactionCancelled as error:
         raise Conflict("The task was changed by someone else; reload and retry.") from error
+    if "title" in changed or "description" in changed:
+        indexing.request_reindex(org_id=task.org_id, entity_type="task", entity_id=task.id)
     return task
 
 
@@ -376,6 +379,7 @@ def delete(*, principal: Principal, task_id: str) -> None:
     except TransactionCancelled as error:
         raise Conflict("The task was changed by someone else; reload and retry.") from error
     jobs.enqueue(TASK_DELETED_JOB, {"org_id": principal.org_id, "task_id": task.id})
+    indexing.request_reindex(org_id=task.org_id, entity_type="task", entity_id=task.id)
 
 
 def _remove(tx, task: Task) -> None:
@@ -657,3 +661,11 @@ def get_many_visible(*, principal: Principal, task_ids: set[str]) -> dict[str, T
 def update_if_unchanged(*, principal: Principal, task: Task, changes: TaskUpdate) -> Task:
     """`update` for a task the caller read with `get_visible`: 409 if it changed since that read."""
     return _save_changes(principal, task, _changes(task, changes))
+
+
+def _search_document(*, org_id: str, entity_id: str) -> indexing.Document | None:
+    task = Task.get_or_none(*Task.keys(org_id, entity_id))
+    return indexing.Document(task.title, task.description or "", task.project_id) if task else None
+
+
+indexing.register_source("task", _search_document)
