@@ -1,6 +1,7 @@
 """Credentials: registration, login, sessions and refresh-token families, emailed tokens, API tokens,
 and turning a request's bearer credential into a Principal."""
 
+import secrets
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -139,7 +140,22 @@ def register(*, body: Register, actor: Actor) -> SignedIn:
         raise Conflict("An account with this email already exists.")
     user = existing or users.build(user_id=new_id("usr"), email=body.email, name=body.name, password_hash=password_hash)
     user.name = body.name
-    org = orgs.new_org_for(owner=user, name=f"{body.name}'s workspace")
+    workspace = f"{body.name}'s workspace"
+    try:
+        return _register(user, existing, password_hash, orgs.new_org_for(owner=user, name=workspace), actor)
+    except TransactionCancelled as error:
+        taken = users.find_by_email(email=body.email)
+        if taken is not None and taken.password_hash:
+            raise Conflict("An account with this email already exists.") from error
+    # Only the workspace slug collided (someone with the same name registered at the same moment).
+    org = orgs.new_org_for(owner=user, name=workspace, slug=f"{orgs.slugify(workspace)}-{secrets.token_hex(3)}")
+    try:
+        return _register(user, existing, password_hash, org, actor)
+    except TransactionCancelled as error:
+        raise Conflict("An account with this email already exists.") from error
+
+
+def _register(user, existing, password_hash: str, org, actor: Actor) -> SignedIn:
     session, refresh_token = _new_session(user_id=user.id, org_id=org.id, actor=actor)
     owner_actor = Actor(user.id, actor.ip, actor.user_agent)
 
@@ -147,14 +163,11 @@ def register(*, body: Register, actor: Actor) -> SignedIn:
         if existing is None:
             users.add(tx, user=user)
         else:  # invited earlier, never set a password: this registration claims the account
-            users.claim_pending(tx, user=existing, name=body.name, password_hash=password_hash)
+            users.claim_pending(tx, user=existing, name=user.name, password_hash=password_hash)
         orgs.add(tx, org=org, owner=user, actor=owner_actor)
         _open_session(tx, session, refresh_token)
 
-    try:
-        transact(write)
-    except TransactionCancelled as error:
-        raise Conflict("An account with this email already exists.") from error
+    transact(write)
     jobs.enqueue(VERIFY_EMAIL_JOB, {"user_id": user.id})
     return _signed_in(user, org, "owner", session, refresh_token)
 
