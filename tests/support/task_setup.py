@@ -22,6 +22,12 @@ def task(account: Account, project_id: str, *, title: str = "Login page", **fiel
     return response.json_body
 
 
+def label(account: Account, name: str = "bug", color: str = "#EF4444") -> dict:
+    response = account.api.post("/api/v1/labels", json={"name": name, "color": color})
+    assert response.status_code == 201, response.json_body
+    return response.json_body
+
+
 def make_manager(owner: Account, project_id: str, account: Account) -> None:
     """`account` becomes a manager of the project (manage_tasks there); the project becomes restricted."""
     add_to_project(owner, project_id, account, role="manager")

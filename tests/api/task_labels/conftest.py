@@ -1,0 +1,31 @@
+"""A task and labels in one org, and the owner of another org."""
+
+import pytest
+
+from tests.support import factories, task_setup
+
+
+@pytest.fixture
+def owner(api):
+    return factories.register(api, name="Olive Owner")
+
+
+@pytest.fixture
+def outsider(api):
+    """The owner of a different organization."""
+    return factories.register(api, name="Otto Outsider")
+
+
+@pytest.fixture
+def project_id(owner):
+    return task_setup.project(owner)
+
+
+@pytest.fixture
+def task(owner, project_id):
+    return task_setup.task(owner, project_id)
+
+
+@pytest.fixture
+def label(owner):
+    return task_setup.label(owner, "bug")
