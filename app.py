@@ -22,6 +22,7 @@ from chalicelib.statuses.routes import bp as statuses
 from chalicelib.task_groups.routes import bp as task_groups
 from chalicelib.task_labels.routes import bp as task_labels
 from chalicelib.tasks.routes import bp as tasks
+from chalicelib.time_entries.routes import bp as time_entries
 from chalicelib.users.routes import bp as users
 
 app = Chalice(app_name="stint")
@@ -46,6 +47,7 @@ for blueprint in (
     task_labels,
     dependencies,
     search,
+    time_entries,
 ):
     app.register_blueprint(blueprint, url_prefix="/api/v1")
 

@@ -15,7 +15,9 @@ def _require_utc(value: datetime) -> datetime:
 
 
 # Accepted with any offset, stored and rendered in UTC with a `Z`.
-UtcDatetime = Annotated[datetime, AfterValidator(_require_utc), PlainSerializer(to_rfc3339, return_type=str)]
+UtcDatetime = Annotated[
+    datetime, AfterValidator(_require_utc), PlainSerializer(to_rfc3339, return_type=str, when_used="json")
+]
 
 
 class RequestBody(BaseModel):

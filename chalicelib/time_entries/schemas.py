@@ -1,0 +1,181 @@
+"""Both documents' shapes of one TimeEntry: TrackingTabs (`start/stop`) and TRCR (`started_at/stopped_at`)."""
+
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from chalicelib.core.schemas import CursorPageParams, QueryParams, RequestBody, ResponseModel, UtcDatetime
+from chalicelib.core.validators import Cents
+
+Description = Annotated[str, StringConstraints(max_length=2000)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+Tags = Annotated[list[Tag], Field(max_length=20)]
+IdempotencyKey = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class EntryCreate(RequestBody):
+    """TrackingTabs POST /entries."""
+
+    description: Description | None = None
+    project_id: str | None = None
+    task_id: str | None = None
+    tags: Tags = []
+    start: UtcDatetime
+    stop: UtcDatetime | None = None
+    billable: bool | None = None
+    hourly_rate: Cents | None = None
+    idempotency_key: IdempotencyKey | None = None
+
+
+class TimerStart(RequestBody):
+    """POST /entries/start and /time-entries/start: a timer starting now."""
+
+    description: Description | None = None
+    project_id: str | None = None
+    task_id: str | None = None
+    tags: Tags = []
+    billable: bool | None = None
+
+
+class EntryPatch(RequestBody):
+    """TrackingTabs PATCH /entries/{id}; `null` clears project_id/task_id."""
+
+    description: Description | None = None
+    project_id: str | None = None
+    task_id: str | None = None
+    tags: Tags | None = None
+    start: UtcDatetime | None = None
+    stop: UtcDatetime | None = None
+    billable: bool | None = None
+    hourly_rate: Cents | None = None
+
+
+class TimeEntryCreate(RequestBody):
+    """TRCR POST /time-entries: a manual entry, both ends required."""
+
+    project_id: str | None = None
+    task_id: str | None = None
+    description: Description | None = None
+    started_at: UtcDatetime
+    stopped_at: UtcDatetime
+    billable: bool | None = None
+    hourly_rate: Cents | None = None
+    tags: Tags = []
+
+
+class TimeEntryUpdate(RequestBody):
+    """TRCR PUT /time-entries/{id}; `null` clears project_id/task_id."""
+
+    description: Description | None = None
+    project_id: str | None = None
+    task_id: str | None = None
+    started_at: UtcDatetime | None = None
+    stopped_at: UtcDatetime | None = None
+    billable: bool | None = None
+    hourly_rate: Cents | None = None
+    tags: Tags | None = None
+
+
+class EntryFilters(QueryParams):
+    """Both documents' list filters; `from` inclusive, `to` exclusive, on the start."""
+
+    since: UtcDatetime | None = Field(default=None, alias="from")
+    until: UtcDatetime | None = Field(default=None, alias="to")
+    project_id: str | None = None
+    user_id: str | None = None
+    billable: bool | None = None
+    running: bool | None = None
+
+
+class TrackingTabsPaging(EntryFilters):
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
+    offset: Annotated[int, Field(ge=0, le=100_000)] = 0
+    cursor: str | None = None
+
+
+class TrcrPaging(EntryFilters, CursorPageParams):
+    pass
+
+
+def _duration(entry) -> int | None:
+    return int((entry.stop - entry.start).total_seconds()) if entry.stop else None
+
+
+class EntryOut(ResponseModel):
+    """TrackingTabs shape."""
+
+    id: str
+    user_id: str
+    project_id: str | None
+    task_id: str | None
+    description: str | None
+    tags: list[str]
+    start: UtcDatetime
+    stop: UtcDatetime | None
+    duration: int | None
+    running: bool
+    billable: bool
+    hourly_rate: int | None
+    invoice_id: str | None
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
+
+    @classmethod
+    def of(cls, entry) -> "EntryOut":
+        return cls(
+            id=entry.id,
+            user_id=entry.user_id,
+            project_id=entry.project_id,
+            task_id=entry.task_id,
+            description=entry.description,
+            tags=list(entry.tags or []),
+            start=entry.start,
+            stop=entry.stop,
+            duration=_duration(entry),
+            running=entry.stop is None,
+            billable=entry.billable,
+            hourly_rate=int(entry.hourly_rate) if entry.hourly_rate is not None else None,
+            invoice_id=entry.invoice_id,
+            created_at=entry.created_at,
+            updated_at=entry.updated_at,
+        )
+
+
+class TimeEntryOut(ResponseModel):
+    """TRCR shape."""
+
+    id: str
+    user_id: str
+    project_id: str | None
+    task_id: str | None
+    description: str | None
+    tags: list[str]
+    started_at: UtcDatetime
+    stopped_at: UtcDatetime | None
+    duration_seconds: int | None
+    is_running: bool
+    billable: bool
+    hourly_rate: int | None
+    invoice_id: str | None
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
+
+    @classmethod
+    def of(cls, entry) -> "TimeEntryOut":
+        return cls(
+            id=entry.id,
+            user_id=entry.user_id,
+            project_id=entry.project_id,
+            task_id=entry.task_id,
+            description=entry.description,
+            tags=list(entry.tags or []),
+            started_at=entry.start,
+            stopped_at=entry.stop,
+            duration_seconds=_duration(entry),
+            is_running=entry.stop is None,
+            billable=entry.billable,
+            hourly_rate=int(entry.hourly_rate) if entry.hourly_rate is not None else None,
+            invoice_id=entry.invoice_id,
+            created_at=entry.created_at,
+            updated_at=entry.updated_at,
+        )
