@@ -1,7 +1,7 @@
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import StringConstraints, model_validator
+from pydantic import StringConstraints
 
 from chalicelib.core.schemas import CursorPageParams, RequestBody, ResponseModel, UtcDatetime
 from chalicelib.core.validators import Cents, Currency, HexColor
@@ -11,16 +11,9 @@ Description = Annotated[str, StringConstraints(max_length=10_000)]
 Emoji = Annotated[str, StringConstraints(min_length=1, max_length=16)]
 
 
-class _Dates(RequestBody):
-    @model_validator(mode="after")
-    def _ordered(self):
-        start, end = getattr(self, "start_date", None), getattr(self, "end_date", None)
-        if start and end and start > end:
-            raise ValueError("start_date must be on or before end_date")
-        return self
+class ProjectCreate(RequestBody):
+    """A new project; the order of start_date and end_date is checked by the service (documented message)."""
 
-
-class ProjectCreate(_Dates):
     name: ProjectName
     description: Description | None = None
     client_id: str | None = None
@@ -33,7 +26,7 @@ class ProjectCreate(_Dates):
     end_date: date | None = None
 
 
-class ProjectUpdate(_Dates):
+class ProjectUpdate(RequestBody):
     name: ProjectName | None = None
     description: Description | None = None
     status: Literal["active", "archived"] | None = None

@@ -126,7 +126,7 @@ def list_projects(*, principal: Principal, filters: ProjectFilters) -> Page:
 
 
 def list_visible(*, principal: Principal) -> list[Project]:
-    """Every active project the caller may see (bounded by the org's project count), for overviews."""
+    """Every project the caller may see, archived ones included (bounded by the org's project count)."""
     pk = Project.keys(principal.org_id, "")[0]
     return list(
         Project.query(
@@ -136,14 +136,30 @@ def list_visible(*, principal: Principal) -> list[Project]:
 
 
 def _default_currency(org_id: str) -> str:
-    return (orgs.get_active(org_id=org_id).settings or {}).get("currency", "USD")
+    return (orgs.get_active(org_id=org_id).settings or {}).get("currency") or "USD"
+
+
+DATES_OUT_OF_ORDER = "start_date must be on or before end_date"
+
+
+def _require_ordered(start_date: str | None, end_date: str | None) -> None:
+    """400 with the documented message when a project would end before it starts."""
+    if start_date and end_date and start_date > end_date:
+        raise ValidationFailed(DATES_OUT_OF_ORDER, details=[{"field": "start_date", "message": DATES_OUT_OF_ORDER}])
+
+
+def _client_gone(principal: Principal, client_id: str | None) -> bool:
+    return client_id is not None and clients.find(org_id=principal.org_id, client_id=client_id) is None
 
 
 def create(*, principal: Principal, body: ProjectCreate) -> Project:
     """A new project (admins and owners)."""
     principal.require_admin()
-    if body.client_id:
+    if body.client_id is not None:
         clients.require_reference(org_id=principal.org_id, client_id=body.client_id)
+    start_date = body.start_date.isoformat() if body.start_date else None
+    end_date = body.end_date.isoformat() if body.end_date else None
+    _require_ordered(start_date, end_date)
     project_id, now = new_id("prj"), utcnow()
     pk, sk = Project.keys(principal.org_id, project_id)
     project = Project(
@@ -160,8 +176,8 @@ def create(*, principal: Principal, body: ProjectCreate) -> Project:
         billable=body.billable,
         hourly_rate=body.hourly_rate,
         currency=body.currency or _default_currency(principal.org_id),
-        start_date=body.start_date.isoformat() if body.start_date else None,
-        end_date=body.end_date.isoformat() if body.end_date else None,
+        start_date=start_date,
+        end_date=end_date,
         created_by=principal.user_id,
         created_at=now,
         updated_at=now,
@@ -169,6 +185,8 @@ def create(*, principal: Principal, body: ProjectCreate) -> Project:
 
     def write(tx) -> None:
         tx.save(project, condition=Project.PK.does_not_exist())
+        if project.client_id is not None:
+            clients.add_reference(tx, org_id=principal.org_id, client_id=project.client_id)
         audit.record(
             tx,
             org_id=principal.org_id,
@@ -179,7 +197,12 @@ def create(*, principal: Principal, body: ProjectCreate) -> Project:
             changes=audit.diff({}, _snapshot(project)),
         )
 
-    transact(write)
+    try:
+        transact(write)
+    except TransactionCancelled as error:
+        if _client_gone(principal, project.client_id):  # deleted between the check and the write
+            raise ValidationFailed.field("client_id", "does not exist in this organization") from error
+        raise
     indexing.request_reindex(org_id=project.org_id, entity_type="project", entity_id=project.id)
     return project
 
@@ -191,18 +214,17 @@ def update(*, principal: Principal, project_id: str, changes: ProjectUpdate) -> 
     fields = changes.model_dump(exclude_unset=True)
     if "name" in fields and fields["name"] is None:
         raise ValidationFailed.field("name", "cannot be null")
-    for required in ("status", "billable"):
+    for required in ("status", "billable", "currency"):
         if required in fields and fields[required] is None:
             raise ValidationFailed.field(required, "cannot be null")
-    if fields.get("client_id"):
+    if fields.get("client_id") is not None:
         clients.require_reference(org_id=principal.org_id, client_id=fields["client_id"])
     for field in ("start_date", "end_date"):
         if fields.get(field) is not None:
             fields[field] = fields[field].isoformat()
     before = _snapshot(project)
     after = {**before, **fields}
-    if after["start_date"] and after["end_date"] and after["start_date"] > after["end_date"]:
-        raise ValidationFailed.field("start_date", "start_date must be on or before end_date")
+    _require_ordered(after["start_date"], after["end_date"])
     changed = audit.diff(before, after)
     if not changed:
         return project
@@ -214,8 +236,15 @@ def update(*, principal: Principal, project_id: str, changes: ProjectUpdate) -> 
         actions.append(Project.name_lower.set(after["name"].lower()))
     actions.append(Project.updated_at.set(utcnow()))
 
+    old_client, new_client = before["client_id"], after["client_id"]
+
     def write(tx) -> None:
         tx.update(project, actions=actions)
+        if "client_id" in changed:  # the clients domain counts the projects pointing at each client
+            if new_client is not None:
+                clients.add_reference(tx, org_id=principal.org_id, client_id=new_client)
+            if old_client is not None:
+                clients.remove_reference(tx, org_id=principal.org_id, client_id=old_client)
         audit.record(
             tx,
             org_id=principal.org_id,
@@ -229,10 +258,13 @@ def update(*, principal: Principal, project_id: str, changes: ProjectUpdate) -> 
     try:
         transact(write, attempts=1)
     except TransactionCancelled as error:
+        if "client_id" in changed and _client_gone(principal, new_client):
+            raise ValidationFailed.field("client_id", "does not exist in this organization") from error
+        get_visible(principal=principal, project_id=project_id)  # 404 when it was deleted meanwhile
         raise Conflict("The project was changed by someone else; retry.") from error
     if "name" in changed or "description" in changed:
         indexing.request_reindex(org_id=project.org_id, entity_type="project", entity_id=project.id)
-    return get_visible(principal=principal, project_id=project_id)
+    return Project.get(*Project.keys(principal.org_id, project.id), consistent_read=True)
 
 
 def delete(*, principal: Principal, project_id: str) -> None:
@@ -241,7 +273,10 @@ def delete(*, principal: Principal, project_id: str) -> None:
     project = get_visible(principal=principal, project_id=project_id)
 
     def write(tx) -> None:
-        tx.delete(project, condition=Project.PK.exists())
+        # Not versioned: a concurrent edit or member change must not turn a delete into a 404.
+        tx.delete(project, condition=Project.PK.exists(), add_version_condition=False)
+        if project.client_id is not None:
+            clients.remove_reference(tx, org_id=principal.org_id, client_id=project.client_id)
         audit.record(
             tx,
             org_id=principal.org_id,
@@ -255,7 +290,8 @@ def delete(*, principal: Principal, project_id: str) -> None:
     try:
         transact(write)
     except TransactionCancelled as error:
-        raise NotFound("Project not found.") from error
+        get_visible(principal=principal, project_id=project_id)  # 404 when it was deleted meanwhile
+        raise Conflict("The project changed while it was being deleted; retry.") from error
     jobs.enqueue(PROJECT_DELETED_JOB, {"org_id": principal.org_id, "project_id": project.id})
     indexing.request_reindex(org_id=project.org_id, entity_type="project", entity_id=project.id)
 
@@ -299,7 +335,9 @@ def add_member(*, principal: Principal, project_id: str, body: ProjectMemberAdd)
 
     def write(tx) -> None:
         tx.save(member, condition=ProjectMember.PK.does_not_exist())
-        tx.update(project, actions=[Project.member_count.add(1)], condition=Project.PK.exists())
+        tx.update(
+            project, actions=[Project.member_count.add(1)], condition=Project.PK.exists(), add_version_condition=False
+        )
         audit.record(
             tx,
             org_id=principal.org_id,
@@ -313,6 +351,7 @@ def add_member(*, principal: Principal, project_id: str, body: ProjectMemberAdd)
     try:
         transact(write)
     except TransactionCancelled as error:
+        get_visible(principal=principal, project_id=project_id)  # 404 when it was deleted meanwhile
         raise Conflict("This user is already a member of the project.") from error
     return member
 
@@ -327,7 +366,12 @@ def remove_member(*, principal: Principal, project_id: str, user_id: str) -> Non
 
     def write(tx) -> None:
         tx.delete(member, condition=ProjectMember.PK.exists())
-        tx.update(project, actions=[Project.member_count.add(-1)], condition=Project.member_count > 0)
+        tx.update(
+            project,
+            actions=[Project.member_count.add(-1)],
+            condition=Project.member_count > 0,
+            add_version_condition=False,
+        )
         audit.record(
             tx,
             org_id=principal.org_id,
