@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from chalicelib.audit import service as audit
 from chalicelib.audit.service import Actor
-from chalicelib.core import events, jobs
+from chalicelib.core import events, indexing, jobs
 from chalicelib.core.auth import Principal
 from chalicelib.core.db import TransactionCancelled, transact
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
@@ -315,14 +315,20 @@ def materialise_due(*, now: datetime) -> int:
 
 def _materialise(rule: Recurrence, now: datetime) -> int:
     source = tasks.find(org_id=rule.org_id, task_id=rule.task_id)
+    added = []
+
+    def write(tx) -> None:
+        added[:] = [_add_next(tx, rule=rule, source=source, actor=SYSTEM, now=now, with_counters=True)]
+
     try:
         if source is None:  # its latest task was deleted: the series ends (the deletion job may not have run)
             transact(lambda tx: _stop(tx, rule=rule, actor=SYSTEM), attempts=1)
             return 0
-        transact(lambda tx: _add_next(tx, rule=rule, source=source, actor=SYSTEM, now=now, with_counters=True))
+        transact(write)
     except TransactionCancelled:  # a completion or an earlier run got there first (the index lags the table)
         logger.info("recurrence already advanced", extra={"recurrence_id": rule.id})
         return 0
+    indexing.request_reindex(org_id=rule.org_id, entity_type="task", entity_id=added[0].id)
     return 1
 
 

@@ -289,6 +289,7 @@ def _save_changes(principal: Principal, task: Task, fields: dict) -> Task:
         return task
     task.updated_at = utcnow()
     task.index()
+    added: list[Task] = []  # new tasks the completion hooks put in the same transaction
 
     def write(tx) -> None:
         tx.save(task)
@@ -304,9 +305,8 @@ def _save_changes(principal: Principal, task: Task, fields: dict) -> Task:
             changes=changed,
         )
         _emit_change_events(tx, principal, old, task)
-        added = []
         if task.done and not old.done:
-            added = [new for hook in _completion_hooks for new in hook(tx, principal=principal, task=task)]
+            added[:] = [new for hook in _completion_hooks for new in hook(tx, principal=principal, task=task)]
         moved = [(old, -1), (task, +1)] if (old.status, old.assignee_id) != (task.status, task.assignee_id) else []
         if moved or added:  # one update per counter item, the hooks' new tasks included
             _counters(tx, *moved, *((new, +1) for new in added))
@@ -317,6 +317,8 @@ def _save_changes(principal: Principal, task: Task, fields: dict) -> Task:
         raise Conflict("The task was changed by someone else; reload and retry.") from error
     if "title" in changed or "description" in changed:
         indexing.request_reindex(org_id=task.org_id, entity_type="task", entity_id=task.id)
+    for new in added:
+        indexing.request_reindex(org_id=new.org_id, entity_type="task", entity_id=new.id)
     return task
 
 

@@ -291,3 +291,19 @@ def test_occurrences_and_the_rules_progress_are_audited(app, owner, project_id):
     for task_id in new_ids:
         created = owner.api.get(f"/api/v1/audit-logs?entity_id={task_id}").json_body["data"]
         assert [e["action"] for e in created] == ["created"]
+
+
+def test_new_occurrences_can_be_found_by_search(app, owner, project_id):
+    # GIVEN a daily task completed once, and a later slot reached by the schedule
+    current = task(owner, project_id, title="Rotate certificates", due_date="2026-04-01")
+    recur(owner, current["id"], "daily")
+    complete(owner, current["id"])
+    run_schedule(app, "2026-04-03T00:10:00Z")
+    # WHEN the background jobs have run and the title is searched
+    factories.drain_jobs()
+    response = owner.api.get("/api/v1/search?q=certificates&type=task")
+    # THEN every task of the series is found
+    assert response.status_code == 200, response.json_body
+    found = sorted(hit["id"] for hit in response.json_body["data"])
+    assert len(found) == 3
+    assert found == sorted(t["id"] for t in project_tasks(owner, project_id))
