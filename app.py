@@ -17,6 +17,7 @@ from chalicelib.orgs.routes import bp as orgs
 from chalicelib.projects.routes import bp as projects
 from chalicelib.recurrences import service as recurrences
 from chalicelib.recurrences.routes import bp as recurrence_routes
+from chalicelib.reports.routes import bp as reports
 from chalicelib.search.routes import bp as search
 from chalicelib.statuses.routes import bp as statuses
 from chalicelib.task_groups.routes import bp as task_groups
@@ -48,6 +49,7 @@ for blueprint in (
     dependencies,
     search,
     time_entries,
+    reports,
 ):
     app.register_blueprint(blueprint, url_prefix="/api/v1")
 

@@ -519,3 +519,10 @@ def accept(tx, *, invite_item: Invitation, member: Membership, actor: Actor) -> 
         condition=Membership.invite_digest == member.invite_digest,
     )
     audit.record(tx, org_id=member.org_id, actor=actor, action="joined", entity_type="member", entity_id=member.id)
+
+
+def active_members(*, org_id: str) -> list[Membership]:
+    """Every active member of the org (reports; bounded by the org's size)."""
+    pk = Membership.keys(org_id, "")[0]
+    members = Membership.query(pk, Membership.SK.startswith(Membership.SK_PREFIX))
+    return [member for member in members if member.status == "active"]

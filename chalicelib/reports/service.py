@@ -1,0 +1,234 @@
+"""Time reports: summary (TrackingTabs), timesheet and utilization (TRCR), from the entries in a range.
+
+Entries are read with one Query per 1000 (by user, or org-wide for admins); members only ever see their own
+time. Running entries count up to now. Amounts: each entry's seconds × its rate, rounded half-up to the
+cent per entry; the rate is the entry's override, else its project's, else its project's client's.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from chalicelib.clients import service as clients
+from chalicelib.core.auth import Principal
+from chalicelib.core.errors import ValidationFailed
+from chalicelib.core.timeutil import to_rfc3339, utcnow
+from chalicelib.orgs import service as orgs
+from chalicelib.projects import service as projects
+from chalicelib.reports.schemas import SummaryQuery, TimesheetQuery, UtilizationQuery
+from chalicelib.time_entries import service as time_entries
+from chalicelib.users import service as users
+
+NO_GROUP = "none"
+MAX_RANGE_DAYS = 366
+_WEEK_STARTS = {"monday": 0, "sunday": 6, "saturday": 5}
+
+
+@dataclass
+class Tally:
+    seconds: int = 0
+    billable_seconds: int = 0
+    billable_amount: int = 0
+
+    def add(self, seconds: int, billable: bool, amount: int) -> None:
+        self.seconds += seconds
+        if billable:
+            self.billable_seconds += seconds
+            self.billable_amount += amount
+
+    def dump(self) -> dict:
+        return {
+            "seconds": self.seconds,
+            "hours": round(self.seconds / 3600, 2),
+            "billable_seconds": self.billable_seconds,
+            "billable_amount": self.billable_amount,
+        }
+
+
+def _bounds(since, until) -> tuple[datetime, datetime]:
+    start = since if isinstance(since, datetime) else datetime.combine(since, time.min, tzinfo=UTC)
+    end = until if isinstance(until, datetime) else datetime.combine(until, time.min, tzinfo=UTC)
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValidationFailed.field("from", "timestamps need a timezone, e.g. 2026-03-01T00:00:00Z")
+    if end <= start:
+        raise ValidationFailed.field("to", "must be after from")
+    if end - start > timedelta(days=MAX_RANGE_DAYS):
+        raise ValidationFailed.field("to", f"the range may span at most {MAX_RANGE_DAYS} days")
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def _seconds(entry, now: datetime) -> int:
+    return max(0, int(((entry.stop or now) - entry.start).total_seconds()))
+
+
+def amount(seconds: int, rate_cents: int | None) -> int:
+    """Cents for `seconds` at `rate_cents` per hour, rounded half-up."""
+    if not rate_cents:
+        return 0
+    return int((Decimal(seconds) * Decimal(int(rate_cents)) / Decimal(3600)).quantize(Decimal(1), ROUND_HALF_UP))
+
+
+class _Context:
+    """Projects, clients and names the report needs, each read once."""
+
+    def __init__(self, principal: Principal) -> None:
+        self.principal = principal
+        self.projects = {project.id: project for project in projects.list_visible(principal=principal)}
+        self._clients: dict = {}
+        self.org = orgs.get_active(org_id=principal.org_id)
+
+    def client_of(self, project_id: str | None):
+        project = self.projects.get(project_id or "")
+        if project is None or not project.client_id:
+            return None
+        if project.client_id not in self._clients:
+            self._clients[project.client_id] = clients.find(org_id=self.principal.org_id, client_id=project.client_id)
+        return self._clients[project.client_id]
+
+    def rate(self, entry) -> int | None:
+        if entry.hourly_rate is not None:
+            return int(entry.hourly_rate)
+        project = self.projects.get(entry.project_id or "")
+        if project is not None and project.hourly_rate is not None:
+            return int(project.hourly_rate)
+        client = self.client_of(entry.project_id)
+        return int(client.hourly_rate) if client is not None and client.hourly_rate is not None else None
+
+    @property
+    def currency(self) -> str:
+        return (self.org.settings or {}).get("currency", "USD")
+
+    @property
+    def week_start(self) -> int:
+        return _WEEK_STARTS[(self.org.settings or {}).get("week_start", "monday")]
+
+
+def _period(moment: datetime, unit: str, week_start: int) -> str:
+    day = moment.astimezone(UTC).date()
+    if unit == "day":
+        return day.isoformat()
+    if unit == "week":
+        return (day - timedelta(days=(day.weekday() - week_start) % 7)).isoformat()
+    return day.replace(day=1).isoformat()
+
+
+def _keys(entry, group_by: str, context: _Context) -> list[str]:
+    if group_by in ("day", "week", "month"):
+        return [_period(entry.start, group_by, context.week_start)]
+    if group_by == "user":
+        return [entry.user_id]
+    if group_by == "tag":
+        return list(entry.tags or []) or [NO_GROUP]
+    if group_by == "client":
+        client = context.client_of(entry.project_id)
+        return [client.id if client else NO_GROUP]
+    return [entry.project_id or NO_GROUP]
+
+
+def _labels(group_by: str, keys, context: _Context) -> dict[str, str]:
+    if group_by == "project":
+        return {key: context.projects[key].name for key in keys if key in context.projects}
+    if group_by == "client":
+        return {key: client.name for key, client in context._clients.items() if client is not None}
+    if group_by == "user":
+        return users.names(user_ids={key for key in keys if key != NO_GROUP})
+    return {key: key for key in keys}
+
+
+def _entries(principal: Principal, since, until, user_id: str | None = None):
+    start, end = _bounds(since, until)
+    return start, end, time_entries.entries_between(principal=principal, since=start, until=end, user_id=user_id)
+
+
+def summary(*, principal: Principal, query: SummaryQuery) -> dict:
+    """Totals and a per-group breakdown of the time in the range (members: their own)."""
+    context, now = _Context(principal), utcnow()
+    start, end, entries = _entries(principal, query.since, query.until)
+    totals, groups = Tally(), defaultdict(Tally)
+    for entry in entries:
+        if query.billable is not None and entry.billable != query.billable:
+            continue
+        seconds = _seconds(entry, now)
+        cents = amount(seconds, context.rate(entry)) if entry.billable else 0
+        totals.add(seconds, entry.billable, cents)
+        for key in _keys(entry, query.group_by, context):
+            groups[key].add(seconds, entry.billable, cents)
+    labels = _labels(query.group_by, groups, context)
+    return {
+        "from": to_rfc3339(start),
+        "to": to_rfc3339(end),
+        "group_by": query.group_by,
+        "currency": context.currency,
+        "totals": totals.dump(),
+        "groups": [
+            {"key": key, "label": labels.get(key, key), **tally.dump()} for key, tally in sorted(groups.items())
+        ],
+    }
+
+
+def timesheet(*, principal: Principal, query: TimesheetQuery) -> dict:
+    """Hours per user per period (or per user / per project) in the range, filtered."""
+    context, now = _Context(principal), utcnow()
+    start, end, entries = _entries(principal, query.since, query.until, user_id=query.user_id)
+    rows: dict[tuple[str, str], Tally] = defaultdict(Tally)
+    for entry in entries:
+        if query.project_id and entry.project_id != query.project_id:
+            continue
+        if query.client_id and getattr(context.client_of(entry.project_id), "id", None) != query.client_id:
+            continue
+        if query.description and query.description.lower() not in (entry.description or "").lower():
+            continue
+        if query.invoice_id and entry.invoice_id != query.invoice_id:
+            continue
+        seconds = _seconds(entry, now)
+        cents = amount(seconds, context.rate(entry)) if entry.billable else 0
+        key = _keys(entry, query.group_by, context)[0] if query.group_by != "user" else ""
+        rows[(entry.user_id, key)].add(seconds, entry.billable, cents)
+    names = users.names(user_ids={user_id for user_id, _ in rows})
+    return {
+        "from": to_rfc3339(start),
+        "to": to_rfc3339(end),
+        "group_by": query.group_by,
+        "currency": context.currency,
+        "rows": [
+            {"user_id": user_id, "user_name": names.get(user_id), "group": key or None, **tally.dump()}
+            for (user_id, key), tally in sorted(rows.items())
+        ],
+    }
+
+
+def _working_days(start: datetime, end: datetime) -> int:
+    day, last, count = start.date(), (end - timedelta(microseconds=1)).date(), 0
+    while day <= last:
+        count += day.weekday() < 5
+        day += timedelta(days=1)
+    return count
+
+
+def utilization(*, principal: Principal, query: UtilizationQuery) -> dict:
+    """Tracked vs available hours per member; available = working days × target hours per day."""
+    now = utcnow()
+    start, end, entries = _entries(principal, query.since, query.until, user_id=query.user_id)
+    tracked: dict[str, int] = defaultdict(int)
+    for entry in entries:
+        tracked[entry.user_id] += _seconds(entry, now)
+    if principal.is_admin and not query.user_id:
+        member_ids = {member.user_id for member in orgs.active_members(org_id=principal.org_id)}
+    else:
+        member_ids = {query.user_id if principal.is_admin and query.user_id else principal.user_id}
+    available_hours = _working_days(start, end) * query.target_hours
+    names = users.names(user_ids=member_ids | set(tracked))
+    rows = []
+    for user_id in sorted(member_ids | set(tracked)):
+        hours = tracked.get(user_id, 0) / 3600
+        rows.append(
+            {
+                "user_id": user_id,
+                "user_name": names.get(user_id),
+                "tracked_hours": round(hours, 2),
+                "available_hours": available_hours,
+                "utilization_percent": round(100 * hours / available_hours, 1) if available_hours else None,
+            }
+        )
+    return {"from": to_rfc3339(start), "to": to_rfc3339(end), "target_hours": query.target_hours, "rows": rows}
