@@ -41,7 +41,7 @@ integration: deps
 	$(BIN)/pytest -q -m integration
 
 test: deps lint package
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
 
 bench: deps
 	$(BIN)/python -m bench.run_all
