@@ -21,6 +21,8 @@ _BUILTINS = (
     ("closed", "Closed", "#6b7280", "d", True),
 )
 BUILTIN_CODES = frozenset(code for code, *_ in _BUILTINS)
+# Bounds the list and keeps a reorder (one write per status + its audit entry) within one transaction.
+MAX_STATUSES = 50
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
@@ -122,6 +124,8 @@ def create(*, principal: Principal, body: StatusCreate) -> TaskStatus:
         raise Conflict(f"'{body.code}' is a built-in status.")
     _check_next(principal.org_id, body.next_status_code, body.code)
     existing = list_statuses(org_id=principal.org_id)
+    if len(existing) >= MAX_STATUSES:
+        raise ValidationFailed(f"An organization can have at most {MAX_STATUSES} task statuses.")
     now = utcnow()
     pk, sk = TaskStatus.keys(principal.org_id, body.code)
     status = TaskStatus(
@@ -171,7 +175,7 @@ def update(*, principal: Principal, status_id: str, changes: StatusUpdate) -> Ta
     status.created_at = status.created_at or status.updated_at
 
     def write(tx) -> None:
-        tx.save(status)
+        tx.save(status, condition=_still_there(status))
         audit.record(
             tx,
             org_id=principal.org_id,
@@ -182,8 +186,16 @@ def update(*, principal: Principal, status_id: str, changes: StatusUpdate) -> Ta
             changes=audit.diff(before, fields),
         )
 
-    transact(write)
+    try:
+        transact(write)
+    except TransactionCancelled as error:
+        raise NotFound("Task status not found.") from error
     return status
+
+
+def _still_there(status: TaskStatus):
+    """A custom status is rewritten only if it was not deleted meanwhile (a put would bring it back)."""
+    return None if status.builtin else TaskStatus.PK.exists()
 
 
 def delete(*, principal: Principal, status_id: str) -> None:
@@ -236,7 +248,7 @@ def reorder(*, principal: Principal, body: StatusReorder) -> list[TaskStatus]:
             position = after(position)
             status.position, status.updated_at = position, now
             status.created_at = status.created_at or now
-            tx.save(status)
+            tx.save(status, condition=_still_there(status))
         audit.record(
             tx,
             org_id=principal.org_id,
@@ -246,5 +258,8 @@ def reorder(*, principal: Principal, body: StatusReorder) -> list[TaskStatus]:
             changes={"order": {"from": None, "to": body.order}},
         )
 
-    transact(write)
+    try:
+        transact(write)
+    except TransactionCancelled as error:
+        raise Conflict("A status was deleted meanwhile; reload the workflow and retry.") from error
     return list_statuses(org_id=principal.org_id)
