@@ -6,9 +6,14 @@ import os
 import sys
 
 from chalice.cli.factory import CLIFactory
-from chalice.local import CustomLocalChalice, LocalChalice, LocalDevServer
+from chalice.local import CustomLocalChalice, LocalChalice, LocalDevServer, ThreadedHTTPServer
 
 from devstack.gateway import EnvelopeRequestHandler
+
+
+class _Server(ThreadedHTTPServer):
+    # The default listen backlog of 5 resets connections when many clients connect at once.
+    request_queue_size = 128
 
 
 def serve(host: str, port: int, stage: str = "local") -> None:
@@ -20,7 +25,7 @@ def serve(host: str, port: int, stage: str = "local") -> None:
     # What `chalice local` does so that `app.current_request` is per thread.
     CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
     app.__class__ = CustomLocalChalice
-    LocalDevServer(app, config, host, port, handler_cls=EnvelopeRequestHandler).serve_forever()
+    LocalDevServer(app, config, host, port, handler_cls=EnvelopeRequestHandler, server_cls=_Server).serve_forever()
 
 
 if __name__ == "__main__":

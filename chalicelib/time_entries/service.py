@@ -239,15 +239,23 @@ def _replay(principal: Principal, idempotency: Idempotency | None) -> Created | 
     return Created(entry, int(record.status_code))
 
 
-def create(*, principal: Principal, fields: EntryFields, idempotency: Idempotency | None = None) -> Created:
-    """A finished entry, or a running one (no stop) that replaces the caller's running timer atomically."""
+def create(
+    *, principal: Principal, fields: EntryFields, idempotency: Idempotency | None = None, starts_now: bool = False
+) -> Created:
+    """A finished entry, or a running one (no stop) that replaces the caller's running timer atomically.
+
+    With `starts_now` the start is "now" at each attempt, just after the timer it replaces.
+    """
     replayed = _replay(principal, idempotency)
     if replayed:
         return replayed
     fields = _resolve(principal, fields)
     for _attempt in range(TIMER_SWAP_ATTEMPTS):
+        running = current(principal=principal) if fields.stop is None else None
+        if starts_now:
+            floor = running.start + timedelta(milliseconds=1) if running else utcnow()
+            fields.start = max(utcnow(), floor)
         entry = _new_entry(principal, fields)
-        running = current(principal=principal) if entry.stop is None else None
         try:
             transact(lambda tx, entry=entry, running=running: _write_new(tx, principal, entry, running, idempotency))
             return Created(entry)
@@ -294,7 +302,7 @@ def _write_new(
 def start_timer(*, principal: Principal, fields: EntryFields, idempotency: Idempotency | None = None) -> Created:
     """A timer starting now (the running one, if any, stops now)."""
     fields.start, fields.stop = utcnow(), None
-    return create(principal=principal, fields=fields, idempotency=idempotency)
+    return create(principal=principal, fields=fields, idempotency=idempotency, starts_now=True)
 
 
 def stop_running(*, principal: Principal) -> TimeEntry:
