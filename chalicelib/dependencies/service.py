@@ -24,7 +24,7 @@ IN_OPERANDS = 100  # DynamoDB's IN takes at most 100 values
 
 
 class _GraphMoved(Exception):
-    """Another edge was added after the cycle check read the graph: check again."""
+    """Another link was added after the checks read the graph: check again."""
 
 
 def _outgoing(org_id: str, task_id: str) -> list[Dependency]:
@@ -161,9 +161,7 @@ def _add_edge(principal: Principal, task_id: str, blocker, blocked) -> Dependenc
 
     try:
         transact(write, attempts=1)
-    except TransactionCancelled as error:
-        if error.failed(1):
-            raise Conflict("This dependency already exists.") from error
+    except TransactionCancelled as error:  # the graph moved, or the same link was just added: the retry tells
         raise _GraphMoved from error
     return edge
 
