@@ -101,8 +101,8 @@ def _duration(entry) -> int | None:
     return int((entry.stop - entry.start).total_seconds()) if entry.stop else None
 
 
-class EntryOut(ResponseModel):
-    """TrackingTabs shape."""
+class _EntryBase(ResponseModel):
+    """What both documents show of an entry under the same names."""
 
     id: str
     user_id: str
@@ -110,72 +110,62 @@ class EntryOut(ResponseModel):
     task_id: str | None
     description: str | None
     tags: list[str]
+    billable: bool
+    hourly_rate: int | None
+    invoice_id: str | None
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
+
+    @staticmethod
+    def _shared(entry) -> dict:
+        return {
+            "id": entry.id,
+            "user_id": entry.user_id,
+            "project_id": entry.project_id,
+            "task_id": entry.task_id,
+            "description": entry.description,
+            "tags": list(entry.tags or []),
+            "billable": entry.billable,
+            "hourly_rate": int(entry.hourly_rate) if entry.hourly_rate is not None else None,
+            "invoice_id": entry.invoice_id,
+            "created_at": entry.created_at,
+            "updated_at": entry.updated_at,
+        }
+
+
+class EntryOut(_EntryBase):
+    """TrackingTabs shape."""
+
     start: UtcDatetime
     stop: UtcDatetime | None
     duration: int | None
     running: bool
-    billable: bool
-    hourly_rate: int | None
-    invoice_id: str | None
-    created_at: UtcDatetime
-    updated_at: UtcDatetime
 
     @classmethod
     def of(cls, entry) -> "EntryOut":
         return cls(
-            id=entry.id,
-            user_id=entry.user_id,
-            project_id=entry.project_id,
-            task_id=entry.task_id,
-            description=entry.description,
-            tags=list(entry.tags or []),
+            **cls._shared(entry),
             start=entry.start,
             stop=entry.stop,
             duration=_duration(entry),
             running=entry.stop is None,
-            billable=entry.billable,
-            hourly_rate=int(entry.hourly_rate) if entry.hourly_rate is not None else None,
-            invoice_id=entry.invoice_id,
-            created_at=entry.created_at,
-            updated_at=entry.updated_at,
         )
 
 
-class TimeEntryOut(ResponseModel):
+class TimeEntryOut(_EntryBase):
     """TRCR shape."""
 
-    id: str
-    user_id: str
-    project_id: str | None
-    task_id: str | None
-    description: str | None
-    tags: list[str]
     started_at: UtcDatetime
     stopped_at: UtcDatetime | None
     duration_seconds: int | None
     is_running: bool
-    billable: bool
-    hourly_rate: int | None
-    invoice_id: str | None
-    created_at: UtcDatetime
-    updated_at: UtcDatetime
 
     @classmethod
     def of(cls, entry) -> "TimeEntryOut":
         return cls(
-            id=entry.id,
-            user_id=entry.user_id,
-            project_id=entry.project_id,
-            task_id=entry.task_id,
-            description=entry.description,
-            tags=list(entry.tags or []),
+            **cls._shared(entry),
             started_at=entry.start,
             stopped_at=entry.stop,
             duration_seconds=_duration(entry),
             is_running=entry.stop is None,
-            billable=entry.billable,
-            hourly_rate=int(entry.hourly_rate) if entry.hourly_rate is not None else None,
-            invoice_id=entry.invoice_id,
-            created_at=entry.created_at,
-            updated_at=entry.updated_at,
         )
