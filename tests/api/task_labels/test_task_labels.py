@@ -2,6 +2,7 @@
 
 import pytest
 
+from chalicelib.labels import service as label_service
 from tests.support import factories, task_setup
 from tests.support.task_setup import field_error, status
 
@@ -83,6 +84,26 @@ def test_a_label_added_here_is_taken_off_when_the_label_is_deleted(owner, task, 
     factories.drain_jobs()
     # THEN the task no longer carries it (the label index was kept up to date)
     assert label_ids(owner, task["id"]) == []
+
+
+def test_a_label_added_by_someone_else_meanwhile_is_not_lost(owner, task, label, monkeypatch):
+    # GIVEN another request puts a second label on the task while this request is checking its label
+    second = task_setup.label(owner, "frontend", "#3B82F6")
+    real_check, raced = label_service.require_references, []
+
+    def check_while_someone_labels(**kwargs):
+        found = real_check(**kwargs)
+        if not raced:
+            raced.append(True)  # the racing request runs this check too: let it through
+            owner.api.post(labels_url(task["id"]), json={"label_id": second["id"]})
+        return found
+
+    monkeypatch.setattr(label_service, "require_references", check_while_someone_labels)
+    # WHEN this request adds its label
+    response = owner.api.post(labels_url(task["id"]), json={"label_id": label["id"]})
+    # THEN it is a 409 (the task changed since it was read) and the other label is kept
+    status(response, 409, "conflict")
+    assert label_ids(owner, task["id"]) == [second["id"]]
 
 
 # --- removing ------------------------------------------------------------------------------------------------
