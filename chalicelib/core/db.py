@@ -125,16 +125,23 @@ _CANCELLED_BY = {"ConditionalCheckFailed", "TransactionConflict"}
 class TransactionCancelled(Conflict):
     """A transaction was cancelled by a failed condition or a concurrent transaction (409 unless mapped).
 
-    `reasons` holds one code (or None) per item, in the order the items were added.
+    `reasons` holds one code (or None) per item and `keys` the (PK, SK) of each item, both in the order
+    DynamoDB received them — which is not the order they were added (PynamoDB groups them by kind).
     """
 
-    def __init__(self, reasons: list[str | None], message: str | None = None) -> None:
+    def __init__(
+        self, reasons: list[str | None], keys: list[tuple[str, str]] | None = None, message: str | None = None
+    ) -> None:
         super().__init__(message)
         self.reasons = reasons
+        self.keys = keys or []
 
-    def failed(self, index: int) -> bool:
-        """Whether the item at `index` in the transaction failed its condition."""
-        return index < len(self.reasons) and self.reasons[index] == "ConditionalCheckFailed"
+    def failed(self, pk: str, sk: str) -> bool:
+        """Whether the item at these keys failed its condition."""
+        return any(
+            key == (pk, sk) and reason == "ConditionalCheckFailed"
+            for key, reason in zip(self.keys, self.reasons, strict=False)
+        )
 
     @property
     def conflicted(self) -> bool:
@@ -145,14 +152,25 @@ class TransactionCancelled(Conflict):
 @contextmanager
 def transaction() -> Iterator[TransactWrite]:
     """A TransactWrite that commits on exit; a cancellation raises TransactionCancelled (409)."""
+    tx = TransactWrite(connection=connection())
     try:
-        with TransactWrite(connection=connection()) as tx:
+        with tx:
             yield tx
     except TransactWriteError as error:
         reasons = [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
         if _CANCELLED_BY.intersection(reasons):
-            raise TransactionCancelled(reasons) from error
+            raise TransactionCancelled(reasons, _keys_in_sent_order(tx)) from error
         raise
+
+
+def _keys_in_sent_order(tx: TransactWrite) -> list[tuple[str, str]]:
+    # The order Connection.transact_write_items sends them in: condition checks, deletes, puts, updates.
+    operations = tx._condition_check_items + tx._delete_items + tx._put_items + tx._update_items
+    keys = []
+    for operation in operations:
+        attributes = operation.get("Key") or operation.get("Item") or {}
+        keys.append((attributes.get("PK", {}).get("S", ""), attributes.get("SK", {}).get("S", "")))
+    return keys
 
 
 def transact(write: Callable[[TransactWrite], None], *, attempts: int = 3) -> None:

@@ -215,7 +215,7 @@ def update(*, principal: Principal, org_id: str, changes: OrgUpdate) -> tuple[Or
                 changes=changed,
             )
     except TransactionCancelled as error:
-        if "slug" in changed and error.failed(1):
+        if "slug" in changed and error.failed(*SlugClaim.keys(after["slug"])):
             raise Conflict(f"The slug '{after['slug']}' is already taken.") from error
         raise Conflict("The organization was changed by someone else; retry.") from error
     return _active_org(org_id, consistent=True), member.role  # read-after-write: the new values

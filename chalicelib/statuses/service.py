@@ -228,7 +228,7 @@ def delete(*, principal: Principal, status_id: str) -> None:
     try:
         transact(write)
     except TransactionCancelled as error:
-        if error.failed(0):
+        if error.failed(*StatusUsage.keys(principal.org_id, status.code)):
             raise Conflict("This status is in use by tasks; move them to another status first.") from error
         raise NotFound("Task status not found.") from error
 

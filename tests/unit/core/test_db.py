@@ -30,7 +30,7 @@ def test_failed_condition_cancels_the_whole_transaction_with_409(table):
         tx.save(probe("fresh"))
         tx.save(probe("taken"), condition=Probe.PK.does_not_exist())
     assert caught.value.status == 409
-    assert caught.value.failed(1) and not caught.value.failed(0)
+    assert caught.value.failed("PROBE#taken", "PROBE") and not caught.value.failed("PROBE#fresh", "PROBE")
     assert Probe.get_or_none("PROBE#fresh", "PROBE") is None
 
 

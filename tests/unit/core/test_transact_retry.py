@@ -67,7 +67,7 @@ def test_after_a_retry_a_failed_condition_is_a_conflict_not_another_retry(table,
         transact(lambda tx: tx.save(claim("second"), condition=Claim.PK.does_not_exist()))
     # THEN it stops at the failed condition (409), and the first claim stands
     assert attempts == ["conflict", "real"]
-    assert caught.value.status == 409 and caught.value.failed(0)
+    assert caught.value.status == 409 and caught.value.failed("RETRY_PROBE#email", "CLAIM")
     assert Claim.get("RETRY_PROBE#email", "CLAIM").owner == "first"
 
 
