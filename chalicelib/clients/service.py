@@ -15,7 +15,7 @@ from chalicelib.clients.schemas import (
     ContactFilters,
     ContactUpdate,
 )
-from chalicelib.core import jobs
+from chalicelib.core import indexing, jobs
 from chalicelib.core.auth import Principal
 from chalicelib.core.db import Item, TransactionCancelled, transact
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -157,6 +157,7 @@ def create(*, principal: Principal, body: ClientCreate) -> Client:
         )
 
     transact(write)
+    indexing.request_reindex(org_id=client.org_id, entity_type="client", entity_id=client.id)
     return client
 
 
@@ -199,6 +200,8 @@ def update(*, principal: Principal, client_id: str, changes: ClientUpdate) -> Cl
     except TransactionCancelled as error:
         get(org_id=principal.org_id, client_id=client_id)  # 404 when it was deleted meanwhile
         raise Conflict("The client was changed by someone else; retry.") from error
+    if {"name", "email", "notes"} & changed.keys():
+        indexing.request_reindex(org_id=client.org_id, entity_type="client", entity_id=client.id)
     return get(org_id=principal.org_id, client_id=client_id)
 
 
@@ -228,6 +231,7 @@ def delete(*, principal: Principal, client_id: str) -> None:
             "This client is used by projects or invoices and cannot be deleted; archive it instead."
         ) from error
     jobs.enqueue(CLIENT_DELETED_JOB, {"org_id": principal.org_id, "client_id": client.id})
+    indexing.request_reindex(org_id=client.org_id, entity_type="client", entity_id=client.id)
 
 
 @jobs.job(CLIENT_DELETED_JOB)
@@ -467,3 +471,11 @@ def delete_activity(*, principal: Principal, client_id: str, activity_id: str) -
         transact(write)
     except TransactionCancelled as error:
         raise NotFound("Activity not found.") from error
+
+
+def _search_document(*, org_id: str, entity_id: str) -> indexing.Document | None:
+    client = find(org_id=org_id, client_id=entity_id)
+    return indexing.Document(client.name, f"{client.email or ''} {client.notes or ''}") if client else None
+
+
+indexing.register_source("client", _search_document)

@@ -70,3 +70,12 @@ def test_bad_queries_are_400(api):
     assert owner.api.get("/api/v1/search?q=x").status_code == 400
     assert owner.api.get("/api/v1/search?q=abc&limit=51").status_code == 400
     assert api.get("/api/v1/search?q=abc").status_code == 401
+
+
+def test_clients_are_found_by_name_and_email(api):
+    owner = factories.register(api)
+    client = owner.api.post("/api/v1/clients", json={"name": "LVC Beverly Hills", "email": "desk@lvc.example"})
+    assert client.status_code == 201, client.json_body
+    factories.drain_jobs()
+    assert ("client", client.json_body["id"]) in _search(owner, "q=beverly&type=client")
+    assert ("client", client.json_body["id"]) in _search(owner, "q=desk")
