@@ -281,13 +281,6 @@ def test_create_with_a_server_owned_field_is_400(owner):
     field_error(response, "id")
 
 
-def test_create_without_a_token_is_401(api):
-    # WHEN an anonymous caller creates a client
-    response = api.post("/api/v1/clients", json={"name": "Acme"})
-    # THEN it is unauthorized
-    error(response, 401, "unauthorized")
-
-
 # --- get -----------------------------------------------------------------------------------------------------
 
 
