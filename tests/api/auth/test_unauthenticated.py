@@ -2,7 +2,6 @@
 
 import pytest
 
-from chalicelib.core.ids import new_id
 from tests.api.auth.helpers import assert_error
 
 PROTECTED = [
@@ -12,11 +11,11 @@ PROTECTED = [
     ("GET", "/api/v1/me", None),
     ("POST", "/api/v1/auth/logout", {"refresh_token": "stint_rt_x"}),
     ("GET", "/api/v1/auth/sessions", None),
-    ("DELETE", f"/api/v1/auth/sessions/{new_id('ses')}", None),
+    ("DELETE", "/api/v1/auth/sessions/ses_01HV0000000000000000000000", None),
     ("POST", "/api/v1/auth/sessions/revoke-others", None),
     ("GET", "/api/v1/api-tokens", None),
     ("POST", "/api/v1/api-tokens", {"name": "ci"}),
-    ("DELETE", f"/api/v1/api-tokens/{new_id('pat')}", None),
+    ("DELETE", "/api/v1/api-tokens/pat_01HV0000000000000000000000", None),
 ]
 
 
