@@ -161,8 +161,9 @@ def test_new_account_accepting_with_a_common_password_is_400(api, owner):
 
 
 def test_existing_account_accepts_without_a_password_and_then_has_both_orgs(api, owner):
-    # GIVEN a registered user invited into the owner's org
+    # GIVEN a registered user who verified their email, invited into the owner's org
     user = factories.register(api)
+    factories.verify_email(api, user)
     invitation = factories.invite(owner, email_address=user.email)
     # WHEN they accept without a password
     response = _accept(api, invitation.token)
@@ -174,8 +175,9 @@ def test_existing_account_accepts_without_a_password_and_then_has_both_orgs(api,
 
 
 def test_existing_account_keeps_its_password_when_accepting(api, owner):
-    # GIVEN a registered user invited into the owner's org
+    # GIVEN a registered user who verified their email, invited into the owner's org
     user = factories.register(api)
+    factories.verify_email(api, user)
     invitation = factories.invite(owner, email_address=user.email)
     # WHEN they accept while also sending a (different) password
     _accept(api, invitation.token, password=NEW_PASSWORD)
@@ -290,3 +292,14 @@ def test_member_cannot_resend_an_invitation(owner, member):
     # THEN it is forbidden and the original token still works
     expect.error(response, 403, "forbidden")
     assert _accept(member.api.as_token(None), invitation.token, password=NEW_PASSWORD).status_code == 200
+
+
+def test_unverified_existing_account_must_set_a_new_password_to_accept(api, owner):
+    # GIVEN a registered user who never verified their email, invited into the owner's org
+    user = factories.register(api)
+    invitation = factories.invite(owner, email_address=user.email)
+    # WHEN they accept without a password THEN it is refused, naming the password
+    expect.field_error(_accept(api, invitation.token), "password")
+    # AND with a new password they join, and the old password no longer signs in
+    assert _accept(api, invitation.token, password=NEW_PASSWORD).status_code == 200
+    assert api.post("/api/v1/auth/login", json={"email": user.email, "password": factories.PASSWORD}).status_code == 401
