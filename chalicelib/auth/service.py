@@ -459,20 +459,30 @@ def _send_password_reset(payload: dict) -> None:
 
 
 def accept_invitation(*, token: str, name: str | None, password: str | None, actor: Actor) -> SignedIn:
-    """Join an org with an invitation; a new account sets its password here. Signs the user in to that org."""
+    """Join an org with an invitation; signs the user in to that org.
+
+    The invitation was emailed to the address, so accepting proves it is owned: an account that has no password,
+    or whose password was set by someone who never proved the address (unverified), sets a new one here, and
+    every earlier session of that account ends — a squatter's password never survives the real owner.
+    """
     invite_item, member = orgs.invitation(token=token)
     user = users.get(user_id=member.user_id)
+    replaces_password = bool(user.password_hash) and user.email_verified_at is None
     password_hash = None
-    if not user.password_hash:
+    if not user.password_hash or replaces_password:
         if password is None:
-            raise ValidationFailed.field("password", "is required to create your account")
+            raise ValidationFailed.field("password", "is required to set your account's password")
         _require_new_password(password, "password")
         password_hash = hash_password(password)
     session, refresh_token = _new_session(user_id=user.id, org_id=member.org_id, actor=actor)
     member_actor = Actor(user.id, actor.ip, actor.user_agent)
 
     def write(tx) -> None:
-        if password_hash:
+        if replaces_password:
+            users.set_password(
+                tx, user=user, password_hash=password_hash, sessions_valid_after=session.authenticated_at
+            )
+        elif password_hash:
             users.claim_pending(tx, user=user, name=name or user.name, password_hash=password_hash)
         orgs.accept(tx, invite_item=invite_item, member=member, actor=member_actor)
         _open_session(tx, session, refresh_token)
@@ -481,6 +491,7 @@ def accept_invitation(*, token: str, name: str | None, password: str | None, act
         transact(write)
     except TransactionCancelled as error:
         raise NotFound("This invitation is invalid or has expired.") from error
+    users.mark_email_verified(user_id=user.id)
     return _signed_in(
         users.get(user_id=user.id), orgs.get_active(org_id=member.org_id), member.role, session, refresh_token
     )

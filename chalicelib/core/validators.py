@@ -25,7 +25,8 @@ def _iana_timezone(value: str) -> str:
 Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254), AfterValidator(_email)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Timezone = Annotated[str, AfterValidator(_iana_timezone)]
-Password = Annotated[str, StringConstraints(max_length=256)]
+# Passwords are taken exactly as typed (the models strip other strings).
+Password = Annotated[str, StringConstraints(strip_whitespace=False, max_length=256)]
 
 
 def _currency(value: str) -> str:

@@ -185,3 +185,10 @@ def switch(account: Account, org_id: str) -> Account:
 def in_new_org(account: Account, *, name: str = "Side Project Ltd") -> Account:
     """`account` after creating another organization and switching into it (owner there)."""
     return switch(account, create_organization(account, name=name)["id"])
+
+
+def verify_email(api: ApiClient, account: Account) -> None:
+    """Verify `account`'s email with the token from its verification email."""
+    drain_jobs()
+    response = api.post("/api/v1/auth/verify-email", json={"token": emailed_token(account.email)})
+    assert response.status_code == 200, response.json_body

@@ -1,19 +1,15 @@
 """Pre-account hijacking: a password set by someone who never proved they own the address must not survive
 the real owner proving it (here, by accepting an invitation sent to that address).
 
-Both tests are known failures, kept strict so that they start failing loudly once the hole is closed.
-Closing it changes what accepting an invitation means for an account whose email is unverified (it must set
-a new password, which ends every other session), which tests/api/orgs/test_invitations.py currently pins
-the other way (`test_existing_account_keeps_its_password_when_accepting`): a decision for both domains.
+Accepting an invitation proves the address is owned, so an account whose email was never verified sets a new
+password there, and every earlier session of it ends.
 """
-
-import pytest
 
 from tests.api.auth.helpers import login
 from tests.support import factories
 
 ATTACKER_PASSWORD = "the attacker knows this one"
-KNOWN_HOLE = "accepting an invitation keeps a password set by someone who never proved they own the address"
+OWNER_PASSWORD = "the real owner's own passphrase"
 
 
 # Set-up steps raise SetupFailed, not AssertionError, so that only the final assertion can be the expected failure.
@@ -40,10 +36,9 @@ def _register(api, address: str) -> None:
 
 
 def _accept(api, token: str) -> None:
-    _expect(api.post("/api/v1/invitations/accept", json={"token": token}), 200)
+    _expect(api.post("/api/v1/invitations/accept", json={"token": token, "password": OWNER_PASSWORD}), 200)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=KNOWN_HOLE)
 def test_registering_an_invited_address_does_not_open_the_inviting_org_to_the_registrant(api):
     # GIVEN an invitation to an address, which a stranger registers before the invitee accepts
     owner = factories.register(api)
@@ -57,7 +52,6 @@ def test_registering_an_invited_address_does_not_open_the_inviting_org_to_the_re
     assert response.status_code == 401
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=KNOWN_HOLE)
 def test_unverified_pre_registration_does_not_survive_the_owner_accepting_an_invitation(api):
     # GIVEN an address registered (never verified) by a stranger, later invited to an org
     owner = factories.register(api)
