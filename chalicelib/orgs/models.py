@@ -43,6 +43,8 @@ class Membership(Item, discriminator="MEMBER"):
     invite_digest = UnicodeAttribute(null=True)
     invited_by = UnicodeAttribute(null=True)
     weekly_capacity_hours = NumberAttribute(default=40)
+    hourly_rate = NumberAttribute(null=True)  # cents per hour billed for this member's time (time_entries.rates)
+    cost_rate = NumberAttribute(null=True)  # cents per hour this member's time costs the org
     created_at = TimestampAttribute()
     updated_at = TimestampAttribute()
 

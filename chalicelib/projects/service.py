@@ -43,6 +43,11 @@ def _project_membership(principal: Principal, project_id: str) -> ProjectMember 
     return ProjectMember.get_or_none(*ProjectMember.keys(principal.org_id, project_id, principal.user_id))
 
 
+def find(*, org_id: str, project_id: str) -> Project | None:
+    """The org's project with this id whoever may see it, or None (billing reads rates through this)."""
+    return Project.get_or_none(*Project.keys(org_id, project_id)) if is_id(project_id, "prj") else None
+
+
 def get_visible(*, principal: Principal, project_id: str) -> Project:
     """A project the caller may see, or 404 (missing, another org's, or restricted to others)."""
     project = Project.get_or_none(*Project.keys(principal.org_id, project_id)) if is_id(project_id, "prj") else None

@@ -1,22 +1,21 @@
 """Time reports: summary (TrackingTabs), timesheet and utilization (TRCR), from the entries in a range.
 
 Entries are read with one Query per 1000 (by user, or org-wide for admins); members only ever see their own
-time. Running entries count up to now. Amounts: each entry's seconds × its rate, rounded half-up to the
-cent per entry; the rate is the entry's override, else its project's, else its project's client's.
+time. Running entries count up to now. Amounts come from `time_entries.rates` (the one resolution of rate
+levels: entry → project → client → member → org default; half-up to the cent per entry).
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 
-from chalicelib.clients import service as clients
 from chalicelib.core.auth import Principal
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.timeutil import to_rfc3339, utcnow
 from chalicelib.orgs import service as orgs
 from chalicelib.projects import service as projects
 from chalicelib.reports.schemas import SummaryQuery, TimesheetQuery, UtilizationQuery
+from chalicelib.time_entries import rates
 from chalicelib.time_entries import service as time_entries
 from chalicelib.users import service as users
 
@@ -59,41 +58,26 @@ def _bounds(since, until) -> tuple[datetime, datetime]:
 
 
 def _seconds(entry, now: datetime) -> int:
-    return max(0, int(((entry.stop or now) - entry.start).total_seconds()))
+    return rates.seconds(entry, now=now)
 
 
-def amount(seconds: int, rate_cents: int | None) -> int:
-    """Cents for `seconds` at `rate_cents` per hour, rounded half-up."""
-    if not rate_cents:
-        return 0
-    return int((Decimal(seconds) * Decimal(int(rate_cents)) / Decimal(3600)).quantize(Decimal(1), ROUND_HALF_UP))
+amount = rates.amount  # kept for callers that imported it from here
 
 
 class _Context:
-    """Projects, clients and names the report needs, each read once."""
+    """Projects, clients and names the report needs, each read once; rates from one RateCard."""
 
     def __init__(self, principal: Principal) -> None:
         self.principal = principal
         self.projects = {project.id: project for project in projects.list_visible(principal=principal)}
-        self._clients: dict = {}
         self.org = orgs.get_active(org_id=principal.org_id)
+        self.rates = rates.rate_card(org_id=principal.org_id, org=self.org, known_projects=self.projects.values())
 
     def client_of(self, project_id: str | None):
-        project = self.projects.get(project_id or "")
-        if project is None or not project.client_id:
-            return None
-        if project.client_id not in self._clients:
-            self._clients[project.client_id] = clients.find(org_id=self.principal.org_id, client_id=project.client_id)
-        return self._clients[project.client_id]
+        return self.rates.client_of(project_id)
 
     def rate(self, entry) -> int | None:
-        if entry.hourly_rate is not None:
-            return int(entry.hourly_rate)
-        project = self.projects.get(entry.project_id or "")
-        if project is not None and project.hourly_rate is not None:
-            return int(project.hourly_rate)
-        client = self.client_of(entry.project_id)
-        return int(client.hourly_rate) if client is not None and client.hourly_rate is not None else None
+        return self.rates.rate(entry)
 
     @property
     def currency(self) -> str:
@@ -130,7 +114,8 @@ def _labels(group_by: str, keys, context: _Context) -> dict[str, str]:
     if group_by == "project":
         return {key: context.projects[key].name for key in keys if key in context.projects}
     if group_by == "client":
-        return {key: client.name for key, client in context._clients.items() if client is not None}
+        found = {key: context.rates.client(key) for key in keys if key != NO_GROUP}
+        return {key: client.name for key, client in found.items() if client is not None}
     if group_by == "user":
         return users.names(user_ids={key for key in keys if key != NO_GROUP})
     return {key: key for key in keys}
