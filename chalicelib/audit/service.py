@@ -2,8 +2,6 @@
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from functools import reduce
-from operator import and_
 from typing import Any
 
 from chalicelib.audit.models import AuditEntry
@@ -12,7 +10,7 @@ from chalicelib.core.auth import Principal
 from chalicelib.core.db import transaction
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.ids import new_id
-from chalicelib.core.listing import Page, query_page
+from chalicelib.core.listing import Page, all_of, query_page
 from chalicelib.core.timeutil import to_sortable, utcnow
 from chalicelib.users import service as users
 
@@ -136,7 +134,7 @@ def _query(org: str, filters: AuditFilters) -> Page:
         hash_key,
         index=index,
         range_key_condition=sort_key.between(prefix + (low or "0"), prefix + (high or "9") + "~"),
-        filter_condition=reduce(and_, conditions) if conditions else None,
+        filter_condition=all_of(conditions),
         limit=filters.per_page,
         cursor=filters.cursor,
         offset=filters.offset,

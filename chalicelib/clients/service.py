@@ -1,8 +1,5 @@
 """Clients of an organization, their contacts and their activity log."""
 
-from functools import reduce
-from operator import and_
-
 from chalicelib.audit import service as audit
 from chalicelib.clients.models import Client, ClientActivity, ClientContact
 from chalicelib.clients.schemas import (
@@ -20,7 +17,7 @@ from chalicelib.core.auth import Principal
 from chalicelib.core.db import Item, TransactionCancelled, transact
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.ids import is_id, new_id
-from chalicelib.core.listing import Page, query_page
+from chalicelib.core.listing import Page, all_of, query_page
 from chalicelib.core.timeutil import utcnow
 
 CLIENT_DELETED_JOB = "client_deleted"
@@ -109,7 +106,7 @@ def list_clients(*, principal: Principal, filters: ClientFilters) -> Page:
         Client,
         pk,
         range_key_condition=Client.SK.startswith(Client.SK_PREFIX),
-        filter_condition=reduce(and_, conditions) if conditions else None,
+        filter_condition=all_of(conditions),
         limit=filters.per_page,
         cursor=filters.cursor,
         offset=filters.offset,

@@ -5,12 +5,27 @@ examine is capped (`scan_budget`), so a rare filter answers with a partial page 
 instead of reading a whole partition.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import reduce
+from operator import and_, or_
 from typing import Any
 
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 
 DEFAULT_SCAN_BUDGET = 1000
+
+
+def all_of(conditions: Iterable):
+    """The conditions joined with AND, skipping None; None when nothing is left (no filter)."""
+    present = [condition for condition in conditions if condition is not None]
+    return reduce(and_, present) if present else None
+
+
+def any_of(conditions: Iterable):
+    """The conditions joined with OR, skipping None; None when nothing is left (no filter)."""
+    present = [condition for condition in conditions if condition is not None]
+    return reduce(or_, present) if present else None
 
 
 @dataclass

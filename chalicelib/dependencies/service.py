@@ -10,7 +10,7 @@ from chalicelib.core.auth import Principal
 from chalicelib.core.db import Item, TransactionCancelled, transact
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.core.ids import is_id, new_id
-from chalicelib.core.listing import Page, query_page
+from chalicelib.core.listing import Page, all_of, query_page
 from chalicelib.core.timeutil import utcnow
 from chalicelib.dependencies.models import Dependency, DependencyGraph
 from chalicelib.dependencies.schemas import DependencyCreate, DependencyFilters
@@ -72,12 +72,10 @@ def list_for_task(*, principal: Principal, task_id: str) -> list[tuple[Dependenc
 def _visibility_filter(principal: Principal):
     """Keep only edges whose two tasks are in projects the caller may see (None: sees everything)."""
     hidden = projects.hidden_project_ids(principal=principal)
-    condition = None
-    for start in range(0, len(hidden), IN_OPERANDS):
-        chunk = hidden[start : start + IN_OPERANDS]
-        clause = ~Dependency.blocker_project_id.is_in(*chunk) & ~Dependency.blocked_project_id.is_in(*chunk)
-        condition = clause if condition is None else condition & clause
-    return condition
+    chunks = (hidden[start : start + IN_OPERANDS] for start in range(0, len(hidden), IN_OPERANDS))
+    return all_of(
+        ~Dependency.blocker_project_id.is_in(*chunk) & ~Dependency.blocked_project_id.is_in(*chunk) for chunk in chunks
+    )
 
 
 def list_org(*, principal: Principal, filters: DependencyFilters) -> Page:

@@ -3,7 +3,9 @@
 import re
 import secrets
 from datetime import timedelta
+from functools import reduce
 from html import escape
+from operator import and_
 
 from chalicelib.audit import service as audit
 from chalicelib.audit.service import Actor
@@ -13,7 +15,7 @@ from chalicelib.core.config import get_settings
 from chalicelib.core.db import Item, TransactionCancelled, transaction
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.ids import is_id, new_id
-from chalicelib.core.listing import Page, query_page
+from chalicelib.core.listing import Page, all_of, query_page
 from chalicelib.core.security import digest, new_secret
 from chalicelib.core.timeutil import epoch_seconds, utcnow
 from chalicelib.orgs.models import Invitation, Membership, Organization, SlugClaim
@@ -185,7 +187,8 @@ def update(*, principal: Principal, org_id: str, changes: OrgUpdate) -> tuple[Or
     if "slug" in fields:
         after["slug"] = fields["slug"]
     if "settings" in fields:
-        after["settings"] = {**(org.settings or {}), **fields["settings"]}
+        settings = {**(org.settings or {}), **changes.settings.model_dump(exclude_unset=True)}
+        after["settings"] = {key: value for key, value in settings.items() if value is not None}  # null clears
     changed = audit.diff(before, after)
     if not changed:
         return org, member.role
@@ -318,13 +321,13 @@ def list_members(
     *, principal: Principal, filters: MemberFilters, limit: int, cursor: str | None = None, offset: int = 0
 ) -> Page:
     """The org's members (active and invited), oldest first."""
-    condition = None
-    if filters.role:
-        condition = Membership.role == filters.role
-    if filters.search:
-        term = filters.search.lower()
-        matches = Membership.email.contains(term) | Membership.name_lower.contains(term)
-        condition = matches if condition is None else condition & matches
+    term = filters.search.lower() if filters.search else None
+    condition = all_of(
+        [
+            Membership.role == filters.role if filters.role else None,
+            Membership.email.contains(term) | Membership.name_lower.contains(term) if term else None,
+        ]
+    )
     pk = Membership.keys(principal.org_id, "")[0]
     return query_page(
         Membership,
@@ -440,34 +443,64 @@ def resend_invite(*, principal: Principal, member_id: str) -> Membership:
     return member
 
 
-def change_role(*, principal: Principal, member_id: str, body: MemberUpdate) -> Membership:
-    """Make a member an admin or a member (admins); the owner's role only changes by transfer."""
+_MEMBER_RATES = ("hourly_rate", "cost_rate")
+
+
+def _unchanged_since_read(member: Membership, names) -> object:
+    """A condition that the named attributes still hold what was read (None: still absent)."""
+    clauses = []
+    for name in names:
+        attribute, value = getattr(Membership, name), getattr(member, name)
+        clauses.append(attribute.does_not_exist() if value is None else attribute == value)
+    return reduce(and_, clauses)
+
+
+def update_member(*, principal: Principal, member_id: str, body: MemberUpdate) -> Membership:
+    """Change a member's role (admin or member) and/or billing and cost rates (admins).
+
+    The owner's role only changes by transfer; the owner's rates may be set like anyone's.
+    """
     principal.require_admin()
     member = _member_or_404(principal, member_id)
-    if member.role == "owner":
+    wanted = body.model_dump(exclude_unset=True)
+    if "role" in wanted and member.role == "owner" and wanted["role"] != "owner":
         raise Conflict("The owner's role cannot be changed; transfer ownership instead.")
-    if member.role == body.role:
+    before = {name: getattr(member, name) for name in wanted}
+    before.update({name: int(before[name]) for name in _MEMBER_RATES if before.get(name) is not None})
+    changed = audit.diff(before, wanted)
+    if not changed:
         return member
+    actions = [
+        getattr(Membership, name).set(wanted[name]) if wanted[name] is not None else getattr(Membership, name).remove()
+        for name in changed
+    ]
     try:
         with transaction() as tx:
             tx.update(
                 member,
-                actions=[Membership.role.set(body.role), Membership.updated_at.set(utcnow())],
-                condition=Membership.role == member.role,
+                actions=[*actions, Membership.updated_at.set(utcnow())],
+                condition=_unchanged_since_read(member, changed),
             )
-            audit.record(
-                tx,
-                org_id=member.org_id,
-                actor=principal,
-                action="role_changed",
-                entity_type="member",
-                entity_id=member.id,
-                changes={"role": {"from": member.role, "to": body.role}},
-            )
+            for action, names in (("role_changed", ("role",)), ("rates_changed", _MEMBER_RATES)):
+                entry_changes = {name: change for name, change in changed.items() if name in names}
+                if entry_changes:
+                    audit.record(
+                        tx,
+                        org_id=member.org_id,
+                        actor=principal,
+                        action=action,
+                        entity_type="member",
+                        entity_id=member.id,
+                        changes=entry_changes,
+                    )
     except TransactionCancelled as error:
         raise Conflict("The member changed concurrently; retry.") from error
-    member.role = body.role
+    for name in changed:
+        setattr(member, name, wanted[name])
     return member
+
+
+change_role = update_member  # the TRCR name of the same action
 
 
 def remove(*, principal: Principal, member_id: str) -> None:

@@ -7,7 +7,7 @@ from chalicelib.core.auth import Principal
 from chalicelib.core.db import Item, TransactionCancelled, transact
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.ids import is_id, new_id
-from chalicelib.core.listing import Page, query_page
+from chalicelib.core.listing import Page, all_of, query_page
 from chalicelib.core.timeutil import utcnow
 from chalicelib.orgs import service as orgs
 from chalicelib.projects.models import Project, ProjectMember
@@ -113,15 +113,12 @@ def list_projects(*, principal: Principal, filters: ProjectFilters) -> Page:
         conditions.append(Project.client_id == filters.client_id)
     if filters.search:
         conditions.append(Project.name_lower.contains(filters.search.lower()))
-    condition = None
-    for item in conditions:
-        condition = item if condition is None else condition & item
     pk = Project.keys(principal.org_id, "")[0]
     return query_page(
         Project,
         pk,
         range_key_condition=Project.SK.startswith(Project.SK_PREFIX),
-        filter_condition=condition,
+        filter_condition=all_of(conditions),
         limit=filters.per_page,
         cursor=filters.cursor,
         offset=filters.offset,

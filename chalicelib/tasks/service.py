@@ -9,7 +9,7 @@ from chalicelib.core.auth import Principal
 from chalicelib.core.db import Item, TransactionCancelled, transact
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.ids import is_id, new_id
-from chalicelib.core.listing import Page, query_page
+from chalicelib.core.listing import Page, all_of, any_of, query_page
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.ranks import after, between
 from chalicelib.core.timeutil import utcnow
@@ -416,11 +416,7 @@ def _rank_between(before: str | None, following: str | None) -> str:
 
 
 def _label_filter(label_ids: list[str]):
-    condition = None
-    for label_id in label_ids:
-        clause = Task.label_ids.contains(label_id)
-        condition = clause if condition is None else condition | clause
-    return condition
+    return any_of(Task.label_ids.contains(label_id) for label_id in label_ids)
 
 
 def _hidden_projects_filter(principal: Principal):
@@ -449,10 +445,7 @@ def list_tasks(*, principal: Principal, filters: TaskFilters) -> Page:
         "visibility": None if filters.project_id else _hidden_projects_filter(principal),
     }
     hash_key, index, keyed = _access_pattern(org, filters)
-    remaining = [condition for name, condition in conditions.items() if condition is not None and name not in keyed]
-    condition = None
-    for clause in remaining:
-        condition = clause if condition is None else condition & clause
+    condition = all_of(condition for name, condition in conditions.items() if name not in keyed)
     if _natural_order(filters, keyed):
         page = query_page(
             Task,

@@ -11,7 +11,7 @@ from chalicelib.core.auth import Principal
 from chalicelib.core.db import TransactionCancelled, transact
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.core.ids import is_id, new_id
-from chalicelib.core.listing import Page, query_page
+from chalicelib.core.listing import Page, all_of, query_page
 from chalicelib.core.timeutil import epoch_seconds, to_sortable, utcnow
 from chalicelib.projects import service as projects
 from chalicelib.tasks import service as tasks
@@ -98,15 +98,12 @@ def list_entries(*, principal: Principal, filters, limit: int, offset: int = 0, 
         conditions.append(TimeEntry.billable == filters.billable)
     if filters.running is not None:
         conditions.append(TimeEntry.stop.does_not_exist() if filters.running else TimeEntry.stop.exists())
-    condition = None
-    for clause in conditions:
-        condition = clause if condition is None else condition & clause
     return query_page(
         TimeEntry,
         hash_key,
         index=index,
         range_key_condition=_range(sort_key, filters.since, filters.until),
-        filter_condition=condition,
+        filter_condition=all_of(conditions),
         limit=limit,
         offset=offset,
         cursor=cursor,
