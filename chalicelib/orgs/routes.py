@@ -70,7 +70,8 @@ def list_members():
         cursor=paging.cursor,
         offset=paging.offset,
     )
-    return paging.response([MemberOut.of(member).dump() for member in page.items], page.next_cursor)
+    items = [MemberOut.of(member, with_rates=principal.is_admin).dump() for member in page.items]
+    return paging.response(items, page.next_cursor)
 
 
 @bp.route("/members/invite", methods=["POST"])
@@ -84,7 +85,8 @@ def invite_member():
 def update_member(member_id):
     principal = current_principal(bp.current_request)
     body = parse_body(bp.current_request, MemberUpdate)
-    return MemberOut.of(service.change_role(principal=principal, member_id=member_id, body=body)).dump()
+    member = service.update_member(principal=principal, member_id=member_id, body=body)
+    return MemberOut.of(member, with_rates=True).dump()
 
 
 @bp.route("/members/{member_id}", methods=["DELETE"])

@@ -1,9 +1,9 @@
 from typing import Annotated, Literal
 
-from pydantic import StringConstraints, field_validator
+from pydantic import StringConstraints, field_validator, model_validator
 
 from chalicelib.core.schemas import QueryParams, RequestBody, ResponseModel, UtcDatetime
-from chalicelib.core.validators import Currency, Email, Name, Timezone
+from chalicelib.core.validators import Cents, Currency, Email, Name, Timezone
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{1,48}[a-z0-9])$")]
 InvitableRole = Literal["admin", "member"]
@@ -20,6 +20,8 @@ class OrgSettings(RequestBody):
     timezone: Timezone | None = None
     currency: Currency | None = None
     week_start: Literal["monday", "sunday", "saturday"] | None = None
+    # Billed for time no entry, project, client or member rate covers (time_entries.rates); null clears it.
+    default_hourly_rate: Cents | None = None
 
     _present_fields_are_not_null = field_validator("timezone", "currency", "week_start", mode="before")(_not_null)
 
@@ -52,7 +54,19 @@ class MemberInvite(RequestBody):
 
 
 class MemberUpdate(RequestBody):
-    role: InvitableRole
+    """TRCR's role change, plus the member's billing and cost rates (cents per hour; null clears)."""
+
+    role: InvitableRole | None = None
+    hourly_rate: Cents | None = None
+    cost_rate: Cents | None = None
+
+    _role_is_not_null = field_validator("role", mode="before")(_not_null)
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> "MemberUpdate":
+        if not self.model_fields_set:
+            raise ValueError("provide at least one of role, hourly_rate, cost_rate")
+        return self
 
 
 class InvitationAccept(RequestBody):
@@ -66,7 +80,7 @@ class MemberFilters(QueryParams):
     search: Annotated[str, StringConstraints(max_length=200)] | None = None
 
 
-DEFAULT_SETTINGS = {"timezone": "UTC", "currency": "USD", "week_start": "monday"}
+DEFAULT_SETTINGS = {"timezone": "UTC", "currency": "USD", "week_start": "monday", "default_hourly_rate": None}
 
 
 class OrgOut(ResponseModel):
@@ -104,8 +118,11 @@ class MemberOut(ResponseModel):
     updated_at: UtcDatetime
 
     @classmethod
-    def of(cls, member) -> "MemberOut":
-        return cls(
+    def of(cls, member, *, with_rates: bool = False) -> "MemberOut":
+        """The member; their rates only for callers who may see them (admins)."""
+        out = MemberWithRatesOut if with_rates else cls
+        rates = {"hourly_rate": _cents(member.hourly_rate), "cost_rate": _cents(member.cost_rate)} if with_rates else {}
+        return out(
             id=member.id,
             user_id=member.user_id,
             email=member.email,
@@ -114,4 +131,14 @@ class MemberOut(ResponseModel):
             status=member.status,
             created_at=member.created_at,
             updated_at=member.updated_at,
+            **rates,
         )
+
+
+class MemberWithRatesOut(MemberOut):
+    hourly_rate: int | None
+    cost_rate: int | None
+
+
+def _cents(value) -> int | None:
+    return int(value) if value is not None else None

@@ -123,7 +123,12 @@ def test_get_own_org_returns_it_with_the_callers_role_and_default_settings(owner
     assert response.status_code == 200
     org = response.json_body
     assert (org["id"], org["owner_id"], org["role"]) == (owner.org_id, owner.user_id, "member")
-    assert org["settings"] == {"timezone": "UTC", "currency": "USD", "week_start": "monday"}
+    assert org["settings"] == {
+        "timezone": "UTC",
+        "currency": "USD",
+        "week_start": "monday",
+        "default_hourly_rate": None,
+    }
 
 
 def test_get_another_orgs_id_is_404(api, owner):
@@ -199,6 +204,7 @@ def test_admin_changes_settings_and_unchanged_settings_keep_their_values(owner, 
         "timezone": "America/New_York",
         "currency": "EUR",
         "week_start": "sunday",
+        "default_hourly_rate": None,
     }
 
 
