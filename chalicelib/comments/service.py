@@ -3,7 +3,7 @@
 from chalicelib.audit import service as audit
 from chalicelib.comments.models import Comment
 from chalicelib.comments.schemas import CommentCreate, CommentFilters, CommentUpdate
-from chalicelib.core import events, jobs
+from chalicelib.core import events, indexing, jobs
 from chalicelib.core.auth import Principal
 from chalicelib.core.db import Item, TransactionCancelled, transact
 from chalicelib.core.errors import Forbidden, NotFound
@@ -88,6 +88,7 @@ def create(*, principal: Principal, task_id: str, body: CommentCreate) -> Commen
             )
 
     transact(write)
+    _reindex(comment)
     return comment
 
 
@@ -119,6 +120,7 @@ def update(*, principal: Principal, task_id: str, comment_id: str, changes: Comm
         transact(write)
     except TransactionCancelled as error:
         raise NotFound("Comment not found.") from error
+    _reindex(comment)
     return comment
 
 
@@ -143,12 +145,42 @@ def delete(*, principal: Principal, task_id: str, comment_id: str) -> None:
         transact(write)
     except TransactionCancelled as error:
         raise NotFound("Comment not found.") from error
+    _reindex(comment)
 
 
 @jobs.job(tasks.TASK_DELETED_JOB)
 def _delete_task_comments(payload: dict) -> None:
     org_id, task_id = payload["org_id"], payload["task_id"]
     query = Comment.query(Comment.partition(org_id), Comment.SK.startswith(Comment.task_prefix(task_id)))
+    comments = list(query)
+    # Queued before the deletes: if this job fails half-way, its retry finds the rest and queues them again.
+    indexing.request_removal(org_id=org_id, entity_type="comment", entity_ids=[comment.id for comment in comments])
     with Item.batch_write() as batch:
-        for comment in query:
+        for comment in comments:
             batch.delete(comment)
+
+
+# --- search --------------------------------------------------------------------------------------------------
+
+SEARCH_TITLE_CHARS = 120
+
+
+def _reindex(comment: Comment) -> None:
+    indexing.request_reindex(
+        org_id=comment.org_id, entity_type="comment", entity_id=comment.id, parent_id=comment.task_id
+    )
+
+
+def _search_document(*, org_id: str, entity_id: str, parent_id: str | None = None) -> indexing.Document | None:
+    """A comment is found by its words, shown by its first line, and seen by whoever sees its task."""
+    comment = Comment.get_or_none(*Comment.keys(org_id, parent_id, entity_id)) if parent_id else None
+    task = tasks.find(org_id=org_id, task_id=comment.task_id) if comment else None
+    if comment is None or task is None:
+        return None
+    first_line = comment.body.strip().splitlines()[0] if comment.body.strip() else ""
+    return indexing.Document(
+        title=first_line[:SEARCH_TITLE_CHARS], text=comment.body, project_id=task.project_id, parent_id=task.id
+    )
+
+
+indexing.register_source("comment", _search_document)

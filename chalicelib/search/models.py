@@ -10,6 +10,8 @@ class SearchToken(Item, discriminator="SEARCH_TOKEN"):
     entity_id = UnicodeAttribute()
     title = UnicodeAttribute()
     project_id = UnicodeAttribute(null=True)
+    parent_id = UnicodeAttribute(null=True)
+    private_to = UnicodeAttribute(null=True)
 
     SK_PREFIX = "SEARCH#"
 

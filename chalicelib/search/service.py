@@ -30,7 +30,20 @@ def tokenize(text: str) -> list[str]:
 @jobs.job(indexing.REINDEX_JOB)
 def _reindex(payload: dict) -> None:
     org_id, entity_type, entity_id = payload["org_id"], payload["entity_type"], payload["entity_id"]
-    document = indexing.load(entity_type=entity_type, org_id=org_id, entity_id=entity_id)
+    document = indexing.load(
+        entity_type=entity_type, org_id=org_id, entity_id=entity_id, parent_id=payload.get("parent_id")
+    )
+    _write(org_id, entity_type, entity_id, document)
+
+
+@jobs.job(indexing.REMOVE_JOB)
+def _remove(payload: dict) -> None:
+    for entity_id in payload["entity_ids"]:
+        _write(payload["org_id"], payload["entity_type"], entity_id, None)
+
+
+def _write(org_id: str, entity_type: str, entity_id: str, document: indexing.Document | None) -> None:
+    """Make the entity's stored words those of `document` (none when it is gone)."""
     stored = SearchDocument.get_or_none(*SearchDocument.keys(org_id, entity_type, entity_id))
     old = set(stored.tokens) if stored else set()
     new = tokenize(f"{document.title} {document.text}")[:MAX_TOKENS_PER_ENTITY] if document else []
@@ -45,6 +58,8 @@ def _reindex(payload: dict) -> None:
                     entity_id=entity_id,
                     title=document.title[:200],
                     project_id=document.project_id,
+                    parent_id=document.parent_id,
+                    private_to=document.private_to,
                 )
             )
         if document:
@@ -79,11 +94,21 @@ def search(*, principal: Principal, query: SearchQuery) -> list[dict]:
         hits = _matching_all(principal.org_id, hits, words)
     hidden = set(projects.hidden_project_ids(principal=principal))
     results = [
-        {"type": token.entity_type, "id": token.entity_id, "title": token.title, "project_id": token.project_id}
+        {
+            "type": token.entity_type,
+            "id": token.entity_id,
+            "title": token.title,
+            "project_id": token.project_id,
+            "parent_id": token.parent_id,
+        }
         for token in hits.values()
-        if token.project_id not in hidden
+        if token.project_id not in hidden and _may_see_private(principal, token)
     ]
     return results[: query.limit]
+
+
+def _may_see_private(principal: Principal, token: SearchToken) -> bool:
+    return token.private_to is None or token.private_to == principal.user_id or principal.is_admin
 
 
 def _matching_all(org_id: str, hits: dict, words: list[str]) -> dict:
