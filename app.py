@@ -5,7 +5,7 @@ from chalicelib.auth.routes import bp as auth
 from chalicelib.checklists.routes import bp as checklists
 from chalicelib.clients.routes import bp as clients
 from chalicelib.comments.routes import bp as comments
-from chalicelib.core import jobs
+from chalicelib.core import events, jobs
 from chalicelib.core.config import get_settings
 from chalicelib.core.http import install_error_envelope
 from chalicelib.core.timeutil import from_rfc3339
@@ -57,6 +57,21 @@ for blueprint in (
 @app.on_sqs_message(queue=get_settings().jobs_queue, batch_size=10)
 def run_jobs(event):
     return jobs.run_batch([(record.to_dict()["messageId"], record.body) for record in event])
+
+
+@app.on_dynamodb_record(stream_arn=get_settings().table_stream_arn, batch_size=100, starting_position="TRIM_HORIZON")
+def publish_outbox(event):
+    return events.publish_stream_records([record.to_dict() for record in event])
+
+
+@app.on_sqs_message(queue=get_settings().events_queue, batch_size=10)
+def deliver_events(event):
+    return events.run_batch([(record.to_dict()["messageId"], record.body) for record in event])
+
+
+@app.schedule("rate(5 minutes)")
+def sweep_outbox(event):
+    return events.publish_pending(now=from_rfc3339(event.time))
 
 
 @app.schedule("rate(1 hour)")

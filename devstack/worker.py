@@ -1,7 +1,10 @@
-"""The local stand-in for Lambda's event sources: it feeds SQS messages and schedules to the app's own handlers.
+"""The local stand-in for Lambda's event sources: it feeds SQS messages, schedules and the table's stream of
+new outbox events to the app's own handlers.
 
-In AWS, Lambda polls SQS and EventBridge fires schedules; here one process does both, calling the very
-functions Chalice registered (`@app.on_sqs_message`, `@app.schedule`).
+In AWS, Lambda polls SQS and the table's stream and EventBridge fires schedules; here one process does all
+three, calling the very functions Chalice registered (`@app.on_sqs_message`, `@app.schedule`,
+`@app.on_dynamodb_record`). The stream handler is fed the pending outbox events (a Query on their sparse
+index, never a Scan), shaped as the stream's INSERT records.
 """
 
 import re
@@ -11,10 +14,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import boto3
-from chalice.app import Chalice, Rate, ScheduledEventConfig, SQSEventConfig
+from chalice.app import Chalice, DynamoDBEventConfig, Rate, ScheduledEventConfig, SQSEventConfig
 
+from chalicelib.core import events
 from chalicelib.core.logs import logger
 
+OUTBOX_POLL_SECONDS = 1.0
 _RATE = re.compile(r"rate\((\d+) (minute|minutes|hour|hours|day|days)\)")
 _SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
 
@@ -76,6 +81,20 @@ def drain_once(app: Chalice, source: SQSEventConfig, *, wait_seconds: int = 0) -
     return len(done)
 
 
+def publish_outbox_once(app: Chalice, source: DynamoDBEventConfig) -> int:
+    """Hand the pending outbox events to the stream handler as the stream's records; returns how many."""
+    pending = events.pending(limit=max(1, source.batch_size // events.OUTBOX_SHARDS))
+    if not pending:
+        return 0
+    handler = app.handler_map[source.name]
+    try:
+        handler({"Records": events.stream_records(pending)}, _Context())
+    except Exception:  # the events stay pending: the next poll retries them, as the stream would
+        logger.exception("stream handler failed", extra={"handler": source.name})
+        return 0
+    return len(pending)
+
+
 def schedule_interval(source: ScheduledEventConfig) -> int | None:
     """Seconds between runs of a `rate(...)` schedule; cron schedules are run every minute by their handler."""
     expression = source.schedule_expression
@@ -111,6 +130,8 @@ def run_forever(app: Chalice, stop: threading.Event) -> None:
             target = _poll_loop
         elif isinstance(source, ScheduledEventConfig):
             target = _schedule_loop
+        elif isinstance(source, DynamoDBEventConfig):
+            target = _outbox_loop
         else:
             continue
         thread = threading.Thread(target=target, args=(app, source, stop), daemon=True)
@@ -127,6 +148,17 @@ def _poll_loop(app: Chalice, source: SQSEventConfig, stop: threading.Event) -> N
         except Exception:  # the emulator may be restarting; keep polling
             logger.exception("polling failed", extra={"queue": source.queue})
             stop.wait(2)
+
+
+def _outbox_loop(app: Chalice, source: DynamoDBEventConfig, stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            published = publish_outbox_once(app, source)
+        except Exception:  # DynamoDB Local may be restarting; keep polling
+            logger.exception("outbox polling failed")
+            published = 0
+        if not published:
+            stop.wait(OUTBOX_POLL_SECONDS)
 
 
 def _schedule_loop(app: Chalice, source: ScheduledEventConfig, stop: threading.Event) -> None:

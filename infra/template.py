@@ -11,6 +11,7 @@ from pathlib import Path
 
 from chalicelib.core.config import get_settings
 from chalicelib.core.db import TTL_ATTRIBUTE, table_definition
+from chalicelib.core.events import ENTITY as OUTBOX_ENTITY
 from devstack.resources import MAX_RECEIVE_COUNT, queue_names
 
 _ENVELOPE = '{"error":{"code":"%s","message":"%s","request_id":"$context.requestId"}}'
@@ -104,8 +105,9 @@ def template() -> dict:
 
 
 def _functions() -> dict:
-    """Deep-merged into Chalice's functions: where the bucket is, and per-message failures for SQS batches."""
-    from chalice.app import SQSEventConfig
+    """Deep-merged into Chalice's functions: where the bucket is, per-message failures for SQS batches, and the
+    outbox publisher on the table's stream (only new events reach it, through a filter)."""
+    from chalice.app import DynamoDBEventConfig, SQSEventConfig
     from chalice.utils import to_cfn_resource_name
 
     from app import app
@@ -119,8 +121,22 @@ def _functions() -> dict:
             properties["Events"] = {
                 f"{name}SqsEventSource": {"Properties": {"FunctionResponseTypes": ["ReportBatchItemFailures"]}}
             }
+        if isinstance(source, DynamoDBEventConfig):
+            properties["Events"] = {f"{name}DynamodbEventSource": {"Properties": _outbox_stream()}}
         functions[name] = {"Properties": properties}
     return functions
+
+
+def _outbox_stream() -> dict:
+    """The publisher's stream source: new outbox events only, per-record failures, poison batches bisected."""
+    pattern = {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"entity": {"S": [OUTBOX_ENTITY]}}}}
+    return {
+        "Stream": {"Fn::GetAtt": ["Table", "StreamArn"]},
+        "FunctionResponseTypes": ["ReportBatchItemFailures"],
+        "BisectBatchOnFunctionError": True,
+        "MaximumRetryAttempts": 10,
+        "FilterCriteria": {"Filters": [{"Pattern": json.dumps(pattern)}]},
+    }
 
 
 def use_stage(stage: str) -> None:

@@ -20,6 +20,8 @@ class Settings:
     # Queue names (their DLQs are `<name>-dlq`); URLs are looked up once per process.
     events_queue: str = "stint-events"
     jobs_queue: str = "stint-jobs"
+    # The table's stream, which triggers the outbox publisher; infra/ wires the real ARN in at packaging time.
+    table_stream_arn: str = "arn:aws:dynamodb:us-east-1:000000000000:table/stint/stream/local"
     mail_from: str = "Stint <no-reply@stint.local>"
     # Local mode only: every email sent is also written here as an .eml file.
     mail_dir: str = ""
