@@ -13,6 +13,7 @@ from chalicelib.dependencies.routes import bp as dependencies
 from chalicelib.health.routes import bp as health
 from chalicelib.labels.routes import bp as labels
 from chalicelib.milestones.routes import bp as milestones
+from chalicelib.notifications.routes import bp as notifications
 from chalicelib.orgs.routes import bp as orgs
 from chalicelib.projects.routes import bp as projects
 from chalicelib.recurrences import service as recurrences
@@ -50,6 +51,7 @@ for blueprint in (
     search,
     time_entries,
     reports,
+    notifications,
 ):
     app.register_blueprint(blueprint, url_prefix="/api/v1")
 

@@ -1,0 +1,89 @@
+"""What a notification says: its title and message in the app, and the email that carries it."""
+
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from chalicelib.core.config import get_settings
+
+EXCERPT_CHARS = 200
+_FOOTER = "You can choose which notifications you get by email in your notification preferences."
+
+
+@dataclass(frozen=True)
+class Rendered:
+    title: str
+    message: str
+    link: str | None
+
+    def email(self) -> tuple[str, str, str]:
+        """(subject, plain text, HTML) of the email version."""
+        url = f"{get_settings().public_base_url.rstrip('/')}{self.link}" if self.link else None
+        text = f"{self.title}\n\n{self.message}\n"
+        html = f"<p><b>{escape(self.title)}</b></p><p>{escape(self.message).replace(chr(10), '<br>')}</p>"
+        if url:
+            text += f"\nOpen in Stint: {url}\n"
+            html += f'<p><a href="{escape(url)}">Open in Stint</a></p>'
+        text += f"\n--\n{_FOOTER}\n"
+        html += f'<hr><p style="color:#6b7280;font-size:12px">{escape(_FOOTER)}</p>'
+        return self.title, text, html
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """The start of a text, on one line, cut at `limit` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def _tasks_lines(tasks: list[dict[str, Any]]) -> str:
+    return "\n".join(f"• {task.get('title', '')}" for task in tasks)
+
+
+def render(event_type: str, data: dict[str, Any], actor: str) -> Rendered:
+    """The notification an event of this type becomes; `actor` is who caused it ("Someone" if unknown)."""
+    title = str(data.get("title") or "")
+    link = data.get("link")
+    if event_type == "task_assigned":
+        return Rendered(f"{actor} assigned you a task", title, link)
+    if event_type == "task_commented":
+        return Rendered(f"{actor} commented on {title}", excerpt(str(data.get("excerpt") or title)), link)
+    if event_type == "task_status_changed":
+        moved = f"{title} moved to {data.get('to')}"
+        return Rendered(moved, f"{actor} changed the status from {data.get('from')} to {data.get('to')}.", link)
+    if event_type == "invoice_paid":
+        number = data.get("number") or data.get("invoice_number") or data.get("invoice_id") or ""
+        return Rendered(f"Invoice {number} was paid" if number else "An invoice was paid", _paid_message(data), link)
+    if event_type == "chat_mentioned":
+        channel = data.get("channel_name") or "a channel"
+        return Rendered(f"{actor} mentioned you in #{channel}", excerpt(str(data.get("excerpt") or "")), link)
+    if event_type == "task_due":
+        tasks = list(data.get("tasks") or [])
+        heading = (
+            f"Task due tomorrow: {tasks[0].get('title', '')}" if len(tasks) == 1 else f"{len(tasks)} tasks due tomorrow"
+        )
+        return Rendered(heading, _tasks_lines(tasks), link)
+    if event_type == "daily_digest":
+        return Rendered(f"Your day in {data.get('org_name') or 'Stint'}", _digest_message(data), link)
+    if event_type == "member_invited":
+        org = data.get("org_name") or "the organization"
+        return Rendered(f"{actor} invited you to {org}", f"Welcome to {org} on Stint.", link)
+    return Rendered(title or event_type.replace("_", " "), "", link)
+
+
+def _paid_message(data: dict[str, Any]) -> str:
+    amount, currency = data.get("amount"), data.get("currency")
+    if isinstance(amount, int) and currency:
+        return f"A payment of {amount // 100}.{amount % 100:02d} {currency} was received."
+    return "The invoice has been paid in full."
+
+
+def _digest_message(data: dict[str, Any]) -> str:
+    parts = []
+    for key, heading in (("due_today", "Due today"), ("overdue", "Overdue")):
+        tasks = list(data.get(key) or [])
+        if tasks:
+            parts.append(f"{heading} ({len(tasks)}):\n{_tasks_lines(tasks)}")
+    unread = int(data.get("unread") or 0)
+    if unread:
+        parts.append(f"You have {unread} unread notification{'s' if unread != 1 else ''}.")
+    return "\n\n".join(parts) or "Nothing is due today."
