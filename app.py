@@ -10,6 +10,8 @@ from chalicelib.core.config import get_settings
 from chalicelib.core.http import install_error_envelope
 from chalicelib.core.timeutil import from_rfc3339
 from chalicelib.dependencies.routes import bp as dependencies
+from chalicelib.files import service as files
+from chalicelib.files.routes import bp as files_routes
 from chalicelib.health.routes import bp as health
 from chalicelib.labels.routes import bp as labels
 from chalicelib.milestones.routes import bp as milestones
@@ -28,6 +30,8 @@ from chalicelib.time_entries.routes import bp as time_entries
 from chalicelib.users.routes import bp as users
 
 app = Chalice(app_name="stint")
+# Uploads arrive as multipart bodies; API Gateway must pass them base64-encoded, untouched.
+app.api.binary_types.append("multipart/form-data")
 install_error_envelope(app)
 
 for blueprint in (
@@ -52,6 +56,7 @@ for blueprint in (
     time_entries,
     reports,
     notifications,
+    files_routes,
 ):
     app.register_blueprint(blueprint, url_prefix="/api/v1")
 
@@ -79,3 +84,14 @@ def sweep_outbox(event):
 @app.schedule("rate(1 hour)")
 def materialise_recurrences(event):
     return recurrences.materialise_due(now=from_rfc3339(event.time))
+
+
+@app.lambda_function(name="thumbnails")
+def make_thumbnails(event, context):
+    """Invoked by the files bucket's ObjectCreated notification (wired in infra/), in AWS only."""
+    files.on_s3_event(event)
+
+
+@app.schedule("rate(1 hour)")
+def clean_abandoned_uploads(event):
+    return files.clean_abandoned_uploads(now=from_rfc3339(event.time))

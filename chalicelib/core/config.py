@@ -26,6 +26,9 @@ class Settings:
     # Local mode only: every email sent is also written here as an .eml file.
     mail_dir: str = ""
     public_base_url: str = "http://127.0.0.1:8000"
+    # Who makes image thumbnails: "jobs" (the jobs queue, after an upload is stored: local stack and tests) or
+    # "s3_events" (the bucket's ObjectCreated notification invokes the thumbnails function: AWS stages).
+    thumbnails_from: str = "jobs"
     # HS256 with a pinned algorithm; in AWS the secret comes from the stage's environment (SSM/Secrets Manager).
     jwt_secret: str = "local-development-secret-change-me-0123456789"
     jwt_issuer: str = "stint"
@@ -43,6 +46,8 @@ class Settings:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()} must be at least {_MIN_SECRET_LENGTH} characters")
         if not 0 < self.access_token_ttl_seconds <= 900:
             raise ValueError(f"{ENV_PREFIX}ACCESS_TOKEN_TTL_SECONDS must be between 1 and 900")
+        if self.thumbnails_from not in ("jobs", "s3_events"):
+            raise ValueError(f"{ENV_PREFIX}THUMBNAILS_FROM must be 'jobs' or 's3_events'")
 
     @classmethod
     def from_environ(cls) -> "Settings":

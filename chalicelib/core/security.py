@@ -93,6 +93,44 @@ def read_access_token(token: str) -> dict[str, Any]:
     return claims
 
 
+def issue_signed_token(*, typ: str, claims: dict[str, Any], ttl_seconds: int) -> tuple[str, int]:
+    """A short-lived token of type `typ` (e.g. a file view ticket), signed with the signing secret."""
+    import jwt
+
+    settings = get_settings()
+    now = utcnow()
+    body = {
+        **claims,
+        "typ": typ,
+        "iss": settings.jwt_issuer,
+        "aud": f"{settings.jwt_audience}:{typ}",
+        "iat": epoch_seconds(now),
+        "exp": epoch_seconds(now + timedelta(seconds=ttl_seconds)),
+    }
+    return jwt.encode(body, settings.signing_secret, algorithm=JWT_ALGORITHM), epoch_seconds(now) + ttl_seconds
+
+
+def read_signed_token(token: str, *, typ: str, required: list[str]) -> dict[str, Any]:
+    """The claims of a valid, unexpired token of type `typ`; anything else is a 401."""
+    import jwt
+
+    settings = get_settings()
+    try:
+        claims = jwt.decode(
+            token,
+            settings.signing_secret,
+            algorithms=[JWT_ALGORITHM],
+            audience=f"{settings.jwt_audience}:{typ}",
+            issuer=settings.jwt_issuer,
+            options={"require": ["exp", "iat", "iss", "aud", "typ", *required]},
+        )
+    except jwt.PyJWTError as error:
+        raise Unauthorized("The ticket is invalid or expired.") from error
+    if claims.get("typ") != typ:
+        raise Unauthorized("The ticket is invalid or expired.")
+    return claims
+
+
 _COMMON_PASSWORDS = frozenset(
     [
         "password",

@@ -10,6 +10,9 @@ class Organization(Item, discriminator="ORG"):
     owner_id = UnicodeAttribute()
     settings = JSONAttribute(default=dict)
     status = UnicodeAttribute(default="active")  # active | deleting
+    # The logo's object in the files bucket (files domain); `logo_url` is where the API serves it.
+    logo_key = UnicodeAttribute(null=True)
+    logo_url = UnicodeAttribute(null=True)
     created_at = TimestampAttribute()
     updated_at = TimestampAttribute()
     version = VersionAttribute()

@@ -90,6 +90,7 @@ class OrgOut(ResponseModel):
     owner_id: str
     settings: dict
     role: str | None = None
+    logo_url: str | None = None
     created_at: UtcDatetime
     updated_at: UtcDatetime
 
@@ -102,6 +103,7 @@ class OrgOut(ResponseModel):
             owner_id=org.owner_id,
             settings={**DEFAULT_SETTINGS, **(org.settings or {})},
             role=role,
+            logo_url=org.logo_url,
             created_at=org.created_at,
             updated_at=org.updated_at,
         )

@@ -160,6 +160,15 @@ def get_active(*, org_id: str) -> Organization:
     return _active_org(org_id)
 
 
+def set_logo(tx, *, org: Organization, key: str | None, url: str | None) -> None:
+    """Point the org at a new logo image (or none) in `tx`, guarded by the org's version."""
+    if key:
+        actions = [Organization.logo_key.set(key), Organization.logo_url.set(url)]
+    else:
+        actions = [Organization.logo_key.remove(), Organization.logo_url.remove()]
+    tx.update(org, actions=[*actions, Organization.updated_at.set(utcnow())], condition=Organization.status == "active")
+
+
 def list_for_user(*, user_id: str) -> list[tuple[Organization, str]]:
     """Every active org the user belongs to, oldest first, with their role."""
     members = [m for m in Membership.gsi1.query(Membership.user_partition(user_id)) if m.status == "active"]

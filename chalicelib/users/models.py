@@ -12,6 +12,8 @@ class User(Item, discriminator="USER"):
     timezone = UnicodeAttribute(default="UTC")
     password_hash = UnicodeAttribute(null=True)
     avatar_url = UnicodeAttribute(null=True)
+    # The avatar's object in the files bucket (files domain); `avatar_url` is where the API serves it.
+    avatar_key = UnicodeAttribute(null=True)
     email_verified_at = TimestampAttribute(null=True)
     # Sessions signed in before this instant are dead (set by password reset and change).
     sessions_valid_after = TimestampAttribute(null=True)

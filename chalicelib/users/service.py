@@ -100,6 +100,15 @@ def update_profile(*, principal: Principal, changes: ProfileUpdate) -> User:
     return get(user_id=principal.user_id)
 
 
+def set_avatar(tx, *, user: User, key: str | None, url: str | None) -> None:
+    """Point the user at a new avatar image (or none) in `tx`, guarded by the user's version."""
+    if key:
+        actions = [User.avatar_key.set(key), User.avatar_url.set(url)]
+    else:
+        actions = [User.avatar_key.remove(), User.avatar_url.remove()]
+    tx.update(user, actions=[*actions, User.updated_at.set(utcnow())])
+
+
 def names(*, user_ids: set[str]) -> dict[str, str]:
     """Display names for a set of users (one BatchGet per 100)."""
     ids = sorted(user_ids)
