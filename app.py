@@ -13,10 +13,13 @@ from chalicelib.dependencies.routes import bp as dependencies
 from chalicelib.files import service as files
 from chalicelib.files.routes import bp as files_routes
 from chalicelib.health.routes import bp as health
+from chalicelib.invoices import service as invoices
+from chalicelib.invoices.routes import bp as invoice_routes
 from chalicelib.labels.routes import bp as labels
 from chalicelib.milestones.routes import bp as milestones
 from chalicelib.notifications.routes import bp as notifications
 from chalicelib.orgs.routes import bp as orgs
+from chalicelib.payments.routes import bp as payments
 from chalicelib.projects.routes import bp as projects
 from chalicelib.recurrences import service as recurrences
 from chalicelib.recurrences.routes import bp as recurrence_routes
@@ -30,6 +33,8 @@ from chalicelib.time_entries.routes import bp as time_entries
 from chalicelib.users.routes import bp as users
 
 app = Chalice(app_name="stint")
+# Invoices are also served as PDF documents (GET /invoices/{id}/pdf).
+app.api.binary_types.append("application/pdf")
 # Uploads arrive as multipart bodies; API Gateway must pass them base64-encoded, untouched.
 app.api.binary_types.append("multipart/form-data")
 install_error_envelope(app)
@@ -55,6 +60,8 @@ for blueprint in (
     search,
     time_entries,
     reports,
+    invoice_routes,
+    payments,
     notifications,
     files_routes,
 ):
@@ -95,3 +102,8 @@ def make_thumbnails(event, context):
 @app.schedule("rate(1 hour)")
 def clean_abandoned_uploads(event):
     return files.clean_abandoned_uploads(now=from_rfc3339(event.time))
+
+
+@app.schedule("rate(1 hour)")
+def mark_overdue_invoices(event):
+    return invoices.mark_overdue(now=from_rfc3339(event.time))

@@ -19,6 +19,7 @@ class TimeEntry(Item, discriminator="TIME_ENTRY"):
     hourly_rate = NumberAttribute(null=True)  # cents per hour; overrides project/member/org rates
     tags = ListAttribute(of=UnicodeAttribute, default=list)
     invoice_id = UnicodeAttribute(null=True)  # set once billed: the entry is then locked
+    invoice_line_id = UnicodeAttribute(null=True)  # the invoice line that bills it (set and cleared with invoice_id)
     created_at = TimestampAttribute()
     updated_at = TimestampAttribute()
     version = VersionAttribute()
