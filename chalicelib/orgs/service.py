@@ -9,7 +9,7 @@ from operator import and_
 
 from chalicelib.audit import service as audit
 from chalicelib.audit.service import Actor
-from chalicelib.core import jobs, mail
+from chalicelib.core import events, jobs, mail
 from chalicelib.core.auth import Principal
 from chalicelib.core.config import get_settings
 from chalicelib.core.db import Item, TransactionCancelled, transaction
@@ -392,6 +392,15 @@ def invite(*, principal: Principal, body: MemberInvite) -> Membership:
                 entity_type="member",
                 entity_id=member.id,
                 changes={"email": {"from": None, "to": member.email}, "role": {"from": None, "to": member.role}},
+            )
+            # The welcome the invitee finds in the app; the email with the secret link is the job below.
+            events.emit(
+                tx,
+                org_id=org.id,
+                type="member_invited",
+                actor_id=principal.user_id,
+                recipients=[member.user_id],
+                data={"member_id": member.id, "org_name": org.name, "role": member.role},
             )
     except TransactionCancelled as error:
         raise Conflict(f"{body.email} is already a member or has a pending invitation.") from error

@@ -3,6 +3,16 @@
 import pytest
 
 from tests.support import factories, task_setup
+from tests.support.factories import Account
+from tests.support.outbox import deliver_events
+
+
+def _welcomed(account: Account) -> Account:
+    """A member who has found (and read) the welcome their invitation left in the app."""
+    deliver_events()
+    response = account.api.post("/api/v1/notifications/mark-read")
+    assert response.status_code == 200, response.json_body
+    return account
 
 
 @pytest.fixture
@@ -12,12 +22,12 @@ def owner(api):
 
 @pytest.fixture
 def member(api, owner):
-    return factories.join(api, owner, role="member", name="Sam Member")
+    return _welcomed(factories.join(api, owner, role="member", name="Sam Member"))
 
 
 @pytest.fixture
 def admin(api, owner):
-    return factories.join(api, owner, role="admin", name="Ada Admin")
+    return _welcomed(factories.join(api, owner, role="admin", name="Ada Admin"))
 
 
 @pytest.fixture

@@ -76,7 +76,7 @@ def test_assigning_a_task_notifies_the_new_assignee(owner, member, project_id):
     # WHEN the owner creates a task assigned to the member
     task = assigned_task(owner, project_id, member, title="Signup page")
     # THEN the member is told, with a link to the task
-    [notification] = notifications(member)
+    [notification] = notifications(member, "?unread=true")
     assert notification["type"] == "task_assigned"
     assert notification["title"] == "Olive Owner assigned you a task"
     assert notification["message"] == "Signup page"
@@ -166,7 +166,7 @@ def test_with_every_channel_off_nothing_is_delivered(owner, member, project_id):
     change_status(owner, task["id"])
     deliver_events()
     # THEN the member has neither a notification nor an email about it
-    assert [n["type"] for n in notifications(member)] == ["task_assigned"]
+    assert [n["type"] for n in notifications(member, "?unread=true")] == ["task_assigned"]
     assert len(emails_to(member)) == emails_before
 
 
@@ -196,6 +196,18 @@ def test_a_member_removed_before_delivery_is_not_notified(api, owner, member, pr
     assert len(emails_to(member)) == emails_before
 
 
+def test_an_invitation_leaves_a_welcome_in_the_app_for_the_invitee(api, owner):
+    # WHEN the owner invites someone who joins, and the events are delivered
+    joined = factories.join(api, owner, name="Nina New")
+    emails_before = len(emails_to(joined))
+    deliver_events()
+    # THEN they find a welcome from the owner in their notifications, and no second email
+    [welcome] = notifications(joined)
+    assert welcome["type"] == "member_invited"
+    assert welcome["title"].startswith("Olive Owner invited you to ")
+    assert len(emails_to(joined)) == emails_before
+
+
 # --- listing and reading -------------------------------------------------------------------------------------
 
 
@@ -204,20 +216,23 @@ def _three_notifications(owner, member, project_id) -> list[str]:
     for title in ("one", "two", "three"):
         task_setup.task(owner, project_id, title=title, assignee_id=member.user_id)
         deliver_events()
-    return list(reversed(ids(notifications(member))))
+    return list(reversed(ids(notifications(member, "?unread=true"))))
 
 
 def test_notifications_are_listed_newest_first_and_paged(owner, member, project_id):
     # GIVEN three notifications
     made = _three_notifications(owner, member, project_id)
     # WHEN they are read two per page, by cursor and by page number
-    first = member.api.get("/api/v1/notifications?per_page=2").json_body
-    by_cursor = member.api.get(f"/api/v1/notifications?per_page=2&cursor={first['next_cursor']}").json_body
-    by_page = member.api.get("/api/v1/notifications?per_page=2&page=2").json_body
+    first = member.api.get("/api/v1/notifications?unread=true&per_page=2").json_body
+    by_cursor = member.api.get(f"/api/v1/notifications?unread=true&per_page=2&cursor={first['next_cursor']}")
+    by_page = member.api.get("/api/v1/notifications?unread=true&per_page=2&page=2").json_body
+    everything = notifications(member)
     # THEN the newest come first and the pages continue each other
     assert ids(first["data"]) == [made[2], made[1]] and first["has_more"] is True
-    assert ids(by_cursor["data"]) == [made[0]] and by_cursor["has_more"] is False
+    assert ids(by_cursor.json_body["data"]) == [made[0]] and by_cursor.json_body["has_more"] is False
     assert ids(by_page["data"]) == [made[0]] and (by_page["page"], by_page["per_page"]) == (2, 2)
+    # AND without the filter the read welcome comes last, after them
+    assert ids(everything)[:3] == [made[2], made[1], made[0]] and everything[3]["type"] == "member_invited"
 
 
 def test_marking_some_read_leaves_the_others_unread(owner, member, project_id):
@@ -252,7 +267,7 @@ def test_nobody_can_mark_or_see_anothers_notifications(owner, member, admin, out
         assert response.json_body == {"updated": 0}
     # THEN they are still unread for the member, and neither sees them
     assert len(notifications(member, "?unread=true")) == 3
-    assert notifications(admin) == [] and notifications(outsider) == []
+    assert made[0] not in ids(notifications(admin)) and notifications(outsider) == []
 
 
 def test_notifications_belong_to_the_org_they_happened_in(api, owner, member, project_id):
