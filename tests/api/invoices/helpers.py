@@ -120,7 +120,11 @@ class atomic_transactions:  # noqa: N801 (used as a context manager, like a func
 
 
 def at_once(*calls) -> list:
-    """Run each call in its own thread, all released together; their results, in order."""
+    """Run each call in its own thread, all released together; their results, in order.
+
+    Chalice's in-process app keeps one `current_request` for all threads, so parallel calls must send the same
+    body and headers that matter (path parameters are each thread's own).
+    """
     results, environment = [None] * len(calls), os.environ
     barrier = threading.Barrier(len(calls), timeout=30)
 
