@@ -15,6 +15,8 @@ os.environ.update(
         "STINT_STAGE": "test",
         "STINT_TABLE_NAME": "stint-test",
         "STINT_FILES_BUCKET": "stint-test-files",
+        # Suites make hundreds of requests with one token; the rate-limit tests lower it again (decision 26).
+        "STINT_API_RATE_LIMIT_PER_MINUTE": "100000",
     }
 )
 

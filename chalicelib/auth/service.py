@@ -27,6 +27,7 @@ from chalicelib.core.auth import Principal
 from chalicelib.core.config import get_settings
 from chalicelib.core.db import Item, TransactionCancelled, transact
 from chalicelib.core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from chalicelib.core.http import add_response_headers
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.security import (
     digest,
@@ -48,6 +49,7 @@ LOGIN_WINDOW_SECONDS = 900
 # Failed logins per window: per email+IP pair, per IP, per email (high, so a stranger cannot lock anyone out).
 LOGIN_LIMITS = {"pair": 5, "ip": 50, "email": 100}
 FORGOT_PASSWORD_LIMIT_PER_IP = 10
+REGISTER_WINDOW_SECONDS = 3600
 # Wrong current passwords per user per login window: a stolen session must not become a password-guessing oracle.
 PASSWORD_CHECK_LIMIT = 5
 PAT_PREFIX = "stint_pat_"
@@ -133,6 +135,8 @@ def _require_new_password(password: str, field: str) -> None:
 
 def register(*, body: Register, actor: Actor) -> SignedIn:
     """Create an account and its first organization (owned), sign it in, and email a verification link."""
+    limit = get_settings().register_limit_per_ip_per_hour
+    ratelimit.count_within(f"register:ip:{actor.ip}", limit=limit, window_seconds=REGISTER_WINDOW_SECONDS)
     _require_new_password(body.password, "password")
     password_hash = hash_password(body.password)
     existing = users.find_by_email(email=body.email)
@@ -591,12 +595,33 @@ def _touch_api_token(token: ApiToken, now: datetime) -> None:
         raise
 
 
+def _metered(credential: str, principal_of, *keys: tuple[str, str]) -> Principal:
+    """Read `keys` and the credential's rate counter in one BatchGetItem, resolve, then count the request."""
+    window = ratelimit.requests_per_credential.window(credential)
+    *items, counter = _batch_get(*keys, window.keys)
+    principal = principal_of(*items)
+    usage = ratelimit.requests_per_credential.record(
+        window, stored=int(counter.count) if counter else 0, limit=get_settings().api_rate_limit_per_minute
+    )
+    add_response_headers(usage.headers())
+    return principal
+
+
 def _api_token_principal(secret: str, actor: Actor) -> Principal:
     ids = secret[len(PAT_PREFIX) :]
     if len(ids) <= 2 * _ULID_LENGTH:
         raise Unauthorized("Missing or invalid bearer token.")
     org_id, user_id = f"org_{ids[:_ULID_LENGTH]}", f"usr_{ids[_ULID_LENGTH : 2 * _ULID_LENGTH]}"
-    token, member = _batch_get(ApiToken.keys(digest(secret)), orgs.membership_keys(org_id=org_id, user_id=user_id))
+    secret_digest = digest(secret)
+    return _metered(
+        f"pat:{secret_digest}",
+        lambda token, member: _api_token_checked(token, member, org_id, user_id, actor),
+        ApiToken.keys(secret_digest),
+        orgs.membership_keys(org_id=org_id, user_id=user_id),
+    )
+
+
+def _api_token_checked(token, member, org_id: str, user_id: str, actor: Actor) -> Principal:
     now = utcnow()
     if (
         token is None
@@ -618,11 +643,17 @@ def _api_token_principal(secret: str, actor: Actor) -> Principal:
 def _access_token_principal(token: str, actor: Actor) -> Principal:
     claims = read_access_token(token)
     user_id, org_id, session_id = claims["sub"], claims["org"], claims["sid"]
-    member, session, user = _batch_get(
+    return _metered(
+        f"session:{session_id}",
+        lambda member, session, user: _session_checked(member, session, user, claims, actor),
         orgs.membership_keys(org_id=org_id, user_id=user_id),
         Session.keys(user_id, session_id),
         users.record_keys(user_id=user_id),
     )
+
+
+def _session_checked(member, session, user, claims: dict, actor: Actor) -> Principal:
+    user_id, org_id, session_id = claims["sub"], claims["org"], claims["sid"]
     if user is None or not _session_is_live(session, user):
         raise Unauthorized("The session has ended; sign in again.")
     if member is None or member.status != "active":

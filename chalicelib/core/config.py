@@ -37,6 +37,11 @@ class Settings:
     # argon2id cost: 64 MiB x 2 passes measured ~125 ms per hash here (bench/); tests lower it for speed.
     argon2_memory_kib: int = 64 * 1024
     argon2_time_cost: int = 2
+    # Requests per minute per credential (access-token session or personal API token), every authenticated
+    # route; 429 `rate_limited` beyond it (docs/decisions.md 26). Tests raise it; their limit tests lower it.
+    api_rate_limit_per_minute: int = 100
+    # Registrations (attempts) per source IP per hour.
+    register_limit_per_ip_per_hour: int = 20
     # Signs pagination cursors and other opaque server tokens.
     signing_secret: str = "local-signing-secret-change-me-0123456789"
 
@@ -46,6 +51,9 @@ class Settings:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()} must be at least {_MIN_SECRET_LENGTH} characters")
         if not 0 < self.access_token_ttl_seconds <= 900:
             raise ValueError(f"{ENV_PREFIX}ACCESS_TOKEN_TTL_SECONDS must be between 1 and 900")
+        for name in ("api_rate_limit_per_minute", "register_limit_per_ip_per_hour"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{ENV_PREFIX}{name.upper()} must be at least 1")
         if self.thumbnails_from not in ("jobs", "s3_events"):
             raise ValueError(f"{ENV_PREFIX}THUMBNAILS_FROM must be 'jobs' or 's3_events'")
 

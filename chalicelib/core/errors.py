@@ -83,8 +83,8 @@ class RateLimited(AppError):
     code = "rate_limited"
     default_message = "Too many requests, slow down."
 
-    def __init__(self, retry_after: int, message: str | None = None) -> None:
-        super().__init__(message, headers={"Retry-After": str(retry_after)})
+    def __init__(self, retry_after: int, message: str | None = None, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message, headers={**(headers or {}), "Retry-After": str(retry_after)})
 
 
 class FeatureGated(AppError):

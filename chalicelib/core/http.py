@@ -33,6 +33,14 @@ _GENERIC_MESSAGES = {
 }
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="")
+_response_headers: ContextVar[dict[str, str] | None] = ContextVar("response_headers", default=None)
+
+
+def add_response_headers(headers: dict[str, str]) -> None:
+    """Headers every response of the current request carries, errors included (e.g. `X-RateLimit-*`)."""
+    current = _response_headers.get()
+    if current is not None:
+        current.update(headers)
 
 
 def error_body(*, code: str, message: str, request_id: str, details: list | None = None) -> dict[str, Any]:
@@ -77,6 +85,8 @@ def install_error_envelope(app: Chalice) -> None:
     def error_envelope(request: Request, get_response) -> Response:
         request_id = _request_id(request)
         request_id_var.set(request_id)
+        extra_headers: dict[str, str] = {}
+        _response_headers.set(extra_headers)
         started = time.perf_counter()
         logger.append_keys(request_id=request_id, route=getattr(request, "path", None))
         try:
@@ -86,7 +96,7 @@ def install_error_envelope(app: Chalice) -> None:
                 logger.exception("request failed")
             response = _render_app_error(error, request_id)
         response = _envelope_framework_error(response, request_id)
-        response.headers["X-Request-Id"] = request_id
+        response.headers = {**extra_headers, **response.headers, "X-Request-Id": request_id}
         logger.info(
             "request",
             extra={
