@@ -17,6 +17,7 @@ from chalicelib.invoices import service as invoices
 from chalicelib.invoices.routes import bp as invoice_routes
 from chalicelib.labels.routes import bp as labels
 from chalicelib.milestones.routes import bp as milestones
+from chalicelib.notifications import reminders
 from chalicelib.notifications.routes import bp as notifications
 from chalicelib.orgs.routes import bp as orgs
 from chalicelib.payments.routes import bp as payments
@@ -86,6 +87,16 @@ def deliver_events(event):
 @app.schedule("rate(5 minutes)")
 def sweep_outbox(event):
     return events.publish_pending(now=from_rfc3339(event.time))
+
+
+@app.schedule("rate(1 hour)")
+def send_due_reminders(event):
+    return reminders.send_due_reminders(now=from_rfc3339(event.time))
+
+
+@app.schedule("rate(1 hour)")
+def send_daily_digests(event):
+    return reminders.send_daily_digests(now=from_rfc3339(event.time))
 
 
 @app.schedule("rate(1 hour)")

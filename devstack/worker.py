@@ -10,6 +10,7 @@ index, never a Scan), shaped as the stream's INSERT records.
 import re
 import threading
 import time
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -109,10 +110,14 @@ def schedule_interval(source: ScheduledEventConfig) -> int | None:
 def run_schedule(app: Chalice, source: ScheduledEventConfig) -> None:
     """Invoke a scheduled handler once, with the event EventBridge would send."""
     handler = app.handler_map[source.name]
-    event = {
+    event = {  # every field Chalice's CloudWatchEvent reads
+        "version": "0",
+        "id": str(uuid.uuid4()),
         "detail-type": "Scheduled Event",
         "source": "aws.events",
+        "account": "000000000000",
         "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": "us-east-1",
         "detail": {},
         "resources": [],
     }

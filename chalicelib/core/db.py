@@ -21,7 +21,7 @@ from chalicelib.core.config import get_settings
 from chalicelib.core.errors import Conflict
 from chalicelib.core.timeutil import from_rfc3339, to_sortable
 
-GSI_NAMES = ("GSI1", "GSI2", "GSI3", "GSI4", "GSI5")
+GSI_NAMES = ("GSI1", "GSI2", "GSI3", "GSI4", "GSI5", "GSI6")
 TTL_ATTRIBUTE = "expires_at"
 
 
@@ -74,7 +74,7 @@ def _index(name: str) -> type[GlobalSecondaryIndex]:
     return type(name, (GlobalSecondaryIndex,), namespace)
 
 
-GSI1, GSI2, GSI3, GSI4, GSI5 = (_index(name) for name in GSI_NAMES)
+GSI1, GSI2, GSI3, GSI4, GSI5, GSI6 = (_index(name) for name in GSI_NAMES)
 
 
 class Item(Model):
@@ -96,6 +96,8 @@ class Item(Model):
     GSI4SK = UnicodeAttribute(null=True)
     GSI5PK = UnicodeAttribute(null=True)
     GSI5SK = UnicodeAttribute(null=True)
+    GSI6PK = UnicodeAttribute(null=True)
+    GSI6SK = UnicodeAttribute(null=True)
     entity = DiscriminatorAttribute()
 
     gsi1 = GSI1()
@@ -103,6 +105,7 @@ class Item(Model):
     gsi3 = GSI3()
     gsi4 = GSI4()
     gsi5 = GSI5()
+    gsi6 = GSI6()
 
     @classmethod
     def get_or_none(cls, pk: str, sk: str, *, consistent: bool = False):

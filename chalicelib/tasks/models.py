@@ -1,3 +1,5 @@
+import zlib
+
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 
 from chalicelib.core.db import Item, TimestampAttribute
@@ -36,6 +38,7 @@ class Task(Item, discriminator="TASK"):
     version = VersionAttribute()
 
     SK_PREFIX = "TASK#"
+    DUE_SHARDS = 4
 
     @classmethod
     def keys(cls, org_id: str, task_id: str) -> tuple[str, str]:
@@ -62,6 +65,11 @@ class Task(Item, discriminator="TASK"):
         return f"ORG#{org_id}#TASKS#UPDATED"
 
     @staticmethod
+    def due_partition(due_date: str, shard: int) -> str:
+        """GSI6PK: open, assigned tasks due on a day, across orgs (sharded), for due-date reminders."""
+        return f"TASKS#DUE#{due_date}#{shard}"
+
+    @staticmethod
     def open_prefix(done: bool) -> str:
         return "d#" if done else "o#"
 
@@ -79,6 +87,11 @@ class Task(Item, discriminator="TASK"):
         self.GSI4PK = self.group_partition(org, project, self.group_id)
         self.GSI4SK = f"{self.position}#{self.id}"
         self.GSI5PK, self.GSI5SK = self.updated_partition(org), f"{to_sortable(self.updated_at)}#{self.id}"
+        if self.assignee_id and self.due_date and not self.done:
+            shard = zlib.crc32(self.id.encode()) % self.DUE_SHARDS
+            self.GSI6PK, self.GSI6SK = self.due_partition(self.due_date, shard), f"{org}#{self.id}"
+        else:
+            self.GSI6PK = self.GSI6SK = None
 
 
 class TaskCount(Item, discriminator="TASK_COUNT"):

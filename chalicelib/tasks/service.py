@@ -664,3 +664,21 @@ def _search_document(*, org_id: str, entity_id: str) -> indexing.Document | None
 
 
 indexing.register_source("task", _search_document)
+
+
+# --- reminders -----------------------------------------------------------------------------------------------
+
+
+def due_on(*, due_date: str) -> list[Task]:
+    """Open, assigned tasks due on `due_date`, in every org (due-date reminders; one Query per GSI6 shard)."""
+    return [task for shard in range(Task.DUE_SHARDS) for task in Task.gsi6.query(Task.due_partition(due_date, shard))]
+
+
+def open_assigned_due_by(*, org_id: str, user_id: str, day: str, limit: int = 100) -> list[Task]:
+    """A user's open tasks due on or before `day`, soonest first (the daily digest; a GSI3 Query)."""
+    upper = f"{Task.open_prefix(False)}{day}#~"
+    return list(
+        Task.gsi3.query(
+            Task.assignee_partition(org_id, user_id), Task.GSI3SK.between(Task.open_prefix(False), upper), limit=limit
+        )
+    )

@@ -5,7 +5,7 @@ import pytest
 from chalice import Chalice
 
 from devstack.resources import ensure_queues
-from devstack.worker import drain_once, schedule_interval
+from devstack.worker import drain_once, run_schedule, schedule_interval
 
 
 @pytest.fixture
@@ -62,3 +62,18 @@ def test_rate_schedules_run_at_their_interval():
     app, _ = _app()
     [schedule] = [source for source in app.event_sources if source.name == "tick"]
     assert schedule_interval(schedule) == 300
+
+
+def test_a_scheduled_handler_runs_with_the_event_eventbridge_sends():
+    # GIVEN an app with a schedule that reads the event's time
+    app = Chalice(app_name="schedule-probe")
+    times = []
+
+    @app.schedule("rate(1 hour)")
+    def hourly(event):
+        times.append(event.time)
+
+    # WHEN the worker fires it
+    run_schedule(app, app.event_sources[0])
+    # THEN the handler ran, with an RFC 3339 time
+    assert len(times) == 1 and times[0].endswith("Z")
