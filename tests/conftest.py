@@ -17,6 +17,9 @@ os.environ.update(
         "STINT_FILES_BUCKET": "stint-test-files",
         # Suites make hundreds of requests with one token; the rate-limit tests lower it again (decision 26).
         "STINT_API_RATE_LIMIT_PER_MINUTE": "100000",
+        # Production-strength argon2 costs ~125 ms a hash; tests register and log in thousands of times.
+        "STINT_ARGON2_MEMORY_KIB": "1024",
+        "STINT_ARGON2_TIME_COST": "1",
     }
 )
 
@@ -31,8 +34,12 @@ from tests.support.client import ApiClient  # noqa: E402
 
 @pytest.fixture
 def aws():
-    """Every AWS call in the test goes to moto's in-memory services."""
-    with mock_aws():
+    """Every AWS call in the test goes to moto's in-memory services.
+
+    boto3's default session is kept across tests: a fresh one would parse botocore's service models again
+    for every client, which cost more than the tests themselves.
+    """
+    with mock_aws(config={"core": {"reset_boto3_session": False}}):
         yield
 
 
