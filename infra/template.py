@@ -81,7 +81,22 @@ def template() -> dict:
     bucket = {
         "Type": "AWS::S3::Bucket",
         "DeletionPolicy": "Retain",
+        # S3 checks that it may invoke the thumbnails function when the notification is configured.
+        "DependsOn": [_THUMBNAILS_PERMISSION],
         "Properties": {
+            "BucketName": _bucket_name(),
+            "NotificationConfiguration": {"LambdaConfigurations": [_thumbnail_notification()]},
+            # Browsers POST uploads straight to the bucket (presigned POST) and follow 307s to it.
+            "CorsConfiguration": {
+                "CorsRules": [
+                    {
+                        "AllowedMethods": ["GET", "HEAD", "POST"],
+                        "AllowedOrigins": ["*"],
+                        "AllowedHeaders": ["*"],
+                        "MaxAge": 3600,
+                    }
+                ]
+            },
             "PublicAccessBlockConfiguration": {
                 "BlockPublicAcls": True,
                 "BlockPublicPolicy": True,
@@ -97,6 +112,7 @@ def template() -> dict:
         "Resources": {
             "Table": _table(),
             "FilesBucket": bucket,
+            _THUMBNAILS_PERMISSION: _thumbnails_permission(),
             **_queues(),
             **_gateway_responses(),
             **_functions(),
@@ -112,8 +128,12 @@ def _functions() -> dict:
 
     from app import app
 
-    bucket = {"Environment": {"Variables": {"STINT_FILES_BUCKET": {"Ref": "FilesBucket"}}}}
+    # The bucket's name, not a Ref to it: the bucket depends on the thumbnails function (its notification), so
+    # a function depending back on the bucket would be a cycle.
+    bucket = {"Environment": {"Variables": {"STINT_FILES_BUCKET": _bucket_name()}}}
     functions = {"APIHandler": {"Properties": bucket}}
+    for function in app.pure_lambda_functions:
+        functions[to_cfn_resource_name(function.name)] = {"Properties": dict(bucket)}
     for source in app.event_sources:
         name = to_cfn_resource_name(source.name)
         properties = dict(bucket)
@@ -136,6 +156,39 @@ def _outbox_stream() -> dict:
         "BisectBatchOnFunctionError": True,
         "MaximumRetryAttempts": 10,
         "FilterCriteria": {"Filters": [{"Pattern": json.dumps(pattern)}]},
+    }
+
+
+_THUMBNAILS_FUNCTION = "Thumbnails"  # chalice's resource name for @app.lambda_function(name="thumbnails")
+_THUMBNAILS_PERMISSION = "ThumbnailsS3InvokePermission"
+
+
+def _bucket_name() -> dict:
+    """Globally unique and known before the bucket exists: `<files_bucket>-<account>-<region>`."""
+    return {"Fn::Sub": f"{get_settings().files_bucket}-${{AWS::AccountId}}-${{AWS::Region}}"}
+
+
+def _thumbnail_notification() -> dict:
+    """Every object created as a file's original (`org/<org>/files/<att>/original`) invokes the thumbnails function."""
+    rules = [{"Name": "prefix", "Value": "org/"}, {"Name": "suffix", "Value": "/original"}]
+    return {
+        "Event": "s3:ObjectCreated:*",
+        "Filter": {"S3Key": {"Rules": rules}},
+        "Function": {"Fn::GetAtt": [_THUMBNAILS_FUNCTION, "Arn"]},
+    }
+
+
+def _thumbnails_permission() -> dict:
+    """Lets this stack's bucket (and only it) invoke the thumbnails function."""
+    return {
+        "Type": "AWS::Lambda::Permission",
+        "Properties": {
+            "Action": "lambda:InvokeFunction",
+            "FunctionName": {"Fn::GetAtt": [_THUMBNAILS_FUNCTION, "Arn"]},
+            "Principal": "s3.amazonaws.com",
+            "SourceAccount": {"Ref": "AWS::AccountId"},
+            "SourceArn": {"Fn::Sub": ["arn:${AWS::Partition}:s3:::${Name}", {"Name": _bucket_name()}]},
+        },
     }
 
 
