@@ -5,7 +5,7 @@ from chalicelib.auth.routes import bp as auth
 from chalicelib.checklists.routes import bp as checklists
 from chalicelib.clients.routes import bp as clients
 from chalicelib.comments.routes import bp as comments
-from chalicelib.core import events, jobs
+from chalicelib.core import events, idempotency, jobs
 from chalicelib.core.config import get_settings
 from chalicelib.core.http import install_error_envelope
 from chalicelib.core.timeutil import from_rfc3339
@@ -39,6 +39,7 @@ app.api.binary_types.append("application/pdf")
 # Uploads arrive as multipart bodies; API Gateway must pass them base64-encoded, untouched.
 app.api.binary_types.append("multipart/form-data")
 install_error_envelope(app)
+idempotency.install(app)  # inside the envelope: replays and claims around every view
 
 for blueprint in (
     health,

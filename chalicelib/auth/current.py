@@ -4,6 +4,7 @@ from chalice.app import Request
 
 from chalicelib.audit.service import Actor
 from chalicelib.auth import service
+from chalicelib.core import idempotency
 from chalicelib.core.auth import Principal
 from chalicelib.core.http import client_ip
 from chalicelib.core.logs import logger
@@ -14,10 +15,16 @@ def request_actor(request: Request) -> Actor:
     return Actor(None, client_ip(request), (request.headers or {}).get("user-agent"))
 
 
-def current_principal(request: Request) -> Principal:
-    """The authenticated principal of the request, or 401."""
+def current_principal(request: Request, *, idempotency_key: bool = True) -> Principal:
+    """The authenticated principal of the request, or 401.
+
+    A POST with an `Idempotency-Key` is claimed for the caller here, or answered from the first response
+    (core.idempotency); `idempotency_key=False` for routes that honour the key inside their own transaction.
+    """
     principal = service.authenticate(
         authorization=(request.headers or {}).get("authorization"), actor=request_actor(request)
     )
     logger.append_keys(org_id=principal.org_id)
+    if idempotency_key:
+        idempotency.begin(request, org_id=principal.org_id, user_id=principal.user_id)
     return principal

@@ -13,7 +13,7 @@ from chalicelib.auth.schemas import (
     SessionOut,
     VerifyEmail,
 )
-from chalicelib.core.http import created, no_content, parse_body
+from chalicelib.core.http import credentials, no_content, parse_body
 from chalicelib.core.schemas import page_response
 from chalicelib.orgs.schemas import InvitationAccept, OrgOut, OrgSwitch
 from chalicelib.users.schemas import UserOut
@@ -36,19 +36,19 @@ def signed_in_body(result: service.SignedIn) -> dict:
 @bp.route("/auth/register", methods=["POST"])
 def register():
     body = parse_body(bp.current_request, Register)
-    return created(signed_in_body(service.register(body=body, actor=request_actor(bp.current_request))))
+    return credentials(signed_in_body(service.register(body=body, actor=request_actor(bp.current_request))), 201)
 
 
 @bp.route("/auth/login", methods=["POST"])
 def login():
     body = parse_body(bp.current_request, Login)
-    return signed_in_body(service.login(body=body, actor=request_actor(bp.current_request)))
+    return credentials(signed_in_body(service.login(body=body, actor=request_actor(bp.current_request))))
 
 
 @bp.route("/auth/refresh", methods=["POST"])
 def refresh():
     body = parse_body(bp.current_request, RefreshRequest)
-    return signed_in_body(service.refresh(body=body, actor=request_actor(bp.current_request)))
+    return credentials(signed_in_body(service.refresh(body=body, actor=request_actor(bp.current_request))))
 
 
 @bp.route("/auth/logout", methods=["POST"])
@@ -103,7 +103,7 @@ def switch_organization():
     result = service.switch_organization(
         principal=principal, org_id=body.organization_id, actor=request_actor(bp.current_request)
     )
-    return signed_in_body(result)
+    return credentials(signed_in_body(result))
 
 
 @bp.route("/invitations/accept", methods=["POST"])
@@ -112,7 +112,7 @@ def accept_invitation():
     result = service.accept_invitation(
         token=body.token, name=body.name, password=body.password, actor=request_actor(bp.current_request)
     )
-    return signed_in_body(result)
+    return credentials(signed_in_body(result))
 
 
 @bp.route("/api-tokens", methods=["GET"])
@@ -125,7 +125,7 @@ def list_api_tokens():
 def create_api_token():
     principal = current_principal(bp.current_request)
     token, secret = service.create_api_token(principal=principal, body=parse_body(bp.current_request, ApiTokenCreate))
-    return created({**ApiTokenOut.of(token).dump(), "token": secret})
+    return credentials({**ApiTokenOut.of(token).dump(), "token": secret}, 201)
 
 
 @bp.route("/api-tokens/{token_id}", methods=["DELETE"])

@@ -168,6 +168,11 @@ def created(body: dict[str, Any], headers: dict[str, str] | None = None) -> Resp
     return Response(body=body, status_code=201, headers=headers or {})
 
 
+def credentials(body: dict[str, Any], status_code: int = 200) -> Response:
+    """A response that carries secrets (tokens): `Cache-Control: no-store`, so nothing caches or replays it."""
+    return Response(body=body, status_code=status_code, headers={"Cache-Control": "no-store"})
+
+
 def no_content() -> Response:
     """204 with no body."""
     return Response(body="", status_code=204)

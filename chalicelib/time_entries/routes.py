@@ -59,7 +59,7 @@ def list_entries():
 
 @bp.route("/entries", methods=["POST"])
 def create_entry():
-    principal = current_principal(bp.current_request)
+    principal = current_principal(bp.current_request, idempotency_key=False)  # kept in the entry's transaction
     body = parse_body(bp.current_request, EntryCreate)
     fields = EntryFields(**body.model_dump(exclude={"idempotency_key"}))
     result = service.create(principal=principal, fields=fields, idempotency=_idempotency(body, body.idempotency_key))
@@ -79,7 +79,7 @@ def current_entry():
 
 @bp.route("/entries/start", methods=["POST"])
 def start_entry():
-    principal = current_principal(bp.current_request)
+    principal = current_principal(bp.current_request, idempotency_key=False)  # kept in the entry's transaction
     body = parse_body(bp.current_request, TimerStart)
     result = service.start_timer(
         principal=principal, fields=EntryFields(start=None, **body.model_dump()), idempotency=_idempotency(body)
@@ -131,7 +131,7 @@ def list_time_entries():
 
 @bp.route("/time-entries", methods=["POST"])
 def create_time_entry():
-    principal = current_principal(bp.current_request)
+    principal = current_principal(bp.current_request, idempotency_key=False)  # kept in the entry's transaction
     body = parse_body(bp.current_request, TimeEntryCreate)
     fields = EntryFields(**_changes(body, _TRCR_NAMES))
     return _created(service.create(principal=principal, fields=fields, idempotency=_idempotency(body)), TimeEntryOut)
@@ -139,7 +139,7 @@ def create_time_entry():
 
 @bp.route("/time-entries/start", methods=["POST"])
 def start_time_entry():
-    principal = current_principal(bp.current_request)
+    principal = current_principal(bp.current_request, idempotency_key=False)  # kept in the entry's transaction
     body = parse_body(bp.current_request, TimerStart)
     result = service.start_timer(
         principal=principal, fields=EntryFields(start=None, **body.model_dump()), idempotency=_idempotency(body)

@@ -241,20 +241,22 @@ def create(
 ) -> Created:
     """A finished entry, or a running one (no stop) that replaces the caller's running timer atomically.
 
-    With `starts_now` the start is "now" at each attempt, just after the timer it replaces.
+    With `starts_now` the start is "now" at each attempt, just after the timer it replaces. A start costs two
+    DynamoDB calls: the timer pointer, then one transaction that stops the running entry by a condition
+    (still running, started earlier) without reading it; the entry is read only when that condition fails.
     """
     replayed = _replay(principal, idempotency)
     if replayed:
         return replayed
     fields = _resolve(principal, fields)
+    floor = None
     for _attempt in range(TIMER_SWAP_ATTEMPTS):
-        running = current(principal=principal) if fields.stop is None else None
+        timer = _timer(principal) if fields.stop is None else None
         if starts_now:
-            floor = running.start + timedelta(milliseconds=1) if running else utcnow()
-            fields.start = max(utcnow(), floor)
+            fields.start = max(utcnow(), floor) if floor else utcnow()
         entry = _new_entry(principal, fields)
         try:
-            transact(lambda tx, entry=entry, running=running: _write_new(tx, principal, entry, running, idempotency))
+            transact(lambda tx, entry=entry, timer=timer: _write_new(tx, principal, entry, timer, idempotency))
             return Created(entry)
         except TransactionCancelled as error:
             replayed = _replay(principal, idempotency)
@@ -262,11 +264,28 @@ def create(
                 return replayed
             if entry.stop is not None:
                 raise Conflict("The entry could not be saved; retry.") from error
+            running = _entry_of(principal, timer)
+            if running is not None and running.stop is None and entry.start <= running.start:
+                if not starts_now:
+                    raise ValidationFailed.field(
+                        "start", "must be after the start of the running timer it stops"
+                    ) from error
+                floor = running.start + timedelta(milliseconds=1)
     raise Conflict("Another timer was started at the same moment; retry.")
 
 
+def _timer(principal: Principal) -> RunningTimer | None:
+    return RunningTimer.get_or_none(*RunningTimer.keys(principal.org_id, principal.user_id), consistent=True)
+
+
+def _entry_of(principal: Principal, timer: RunningTimer | None) -> TimeEntry | None:
+    if timer is None:
+        return None
+    return TimeEntry.get_or_none(*TimeEntry.keys(principal.org_id, timer.entry_id), consistent=True)
+
+
 def _write_new(
-    tx, principal: Principal, entry: TimeEntry, running: TimeEntry | None, idempotency: Idempotency | None
+    tx, principal: Principal, entry: TimeEntry, running: RunningTimer | None, idempotency: Idempotency | None
 ) -> None:
     if idempotency:
         tx.save(_idempotency_item(principal, idempotency, entry), condition=IdempotencyRecord.PK.does_not_exist())
@@ -274,14 +293,16 @@ def _write_new(
     if entry.stop is None:
         timer = RunningTimer(*RunningTimer.keys(principal.org_id, principal.user_id), entry_id=entry.id)
         if running is not None:
-            if entry.start <= running.start:
-                raise ValidationFailed.field("start", "must be after the start of the running timer it stops")
+            # The running entry, unread: its version goes up by one (a concurrent edit of it then fails its own
+            # version check), and it stops only if it still runs and started before the new one.
+            stopped = TimeEntry(*TimeEntry.keys(principal.org_id, running.entry_id), version=0)
             tx.update(
-                running,
+                stopped,
                 actions=[TimeEntry.stop.set(entry.start), TimeEntry.updated_at.set(utcnow())],
-                condition=TimeEntry.stop.does_not_exist(),
+                condition=TimeEntry.stop.does_not_exist() & (TimeEntry.start < entry.start),
+                add_version_condition=False,
             )
-            tx.save(timer, condition=RunningTimer.entry_id == running.id)
+            tx.save(timer, condition=RunningTimer.entry_id == running.entry_id)
         else:
             tx.save(timer, condition=RunningTimer.PK.does_not_exist())
     _tag_counts(tx, principal.org_id, [], list(entry.tags))
