@@ -2,6 +2,7 @@ from chalice import Chalice
 
 from chalicelib.audit.routes import bp as audit
 from chalicelib.auth.routes import bp as auth
+from chalicelib.chat.routes import bp as chat
 from chalicelib.checklists.routes import bp as checklists
 from chalicelib.clients.routes import bp as clients
 from chalicelib.comments.routes import bp as comments
@@ -65,6 +66,7 @@ for blueprint in (
     invoice_routes,
     payments,
     notifications,
+    chat,
     files_routes,
 ):
     app.register_blueprint(blueprint, url_prefix="/api/v1")
