@@ -319,9 +319,10 @@ def list_sessions(*, principal: Principal) -> list[Session]:
 
 
 def revoke_session(*, principal: Principal, session_id: str) -> None:
-    """End one of the caller's sessions."""
+    """End one of the caller's live sessions; one that is unknown or already ended (revoked, expired, or cut
+    off by a password change or reset) is a 404, as `GET /auth/sessions` no longer lists it."""
     session = Session.get_or_none(*Session.keys(principal.user_id, session_id)) if is_id(session_id, "ses") else None
-    if session is None or session.revoked_at is not None:
+    if session is None or not _session_is_live(session, users.get(user_id=principal.user_id)):
         raise NotFound("Session not found.")
     _revoke_family(session, actor=Actor.of(principal), reason="session_revoked")
 

@@ -1,5 +1,8 @@
 """GET /auth/sessions, DELETE /auth/sessions/{id}, POST /auth/sessions/revoke-others."""
 
+from datetime import timedelta
+
+from chalicelib.auth import service as auth_service
 from chalicelib.core.ids import new_id
 from tests.api.auth.helpers import assert_error, me, refresh, session_id_of
 from tests.support import factories
@@ -220,3 +223,33 @@ def test_sessions_ended_by_a_password_change_are_not_listed(api):
     listed = _listed_ids(account)
     # THEN only the session that made the change is live
     assert listed == [session_id_of(account)]
+
+
+def test_revoking_a_session_already_ended_by_a_password_change_is_404(api):
+    # GIVEN a second device whose session ended when the password was changed on the first
+    account = factories.register(api)
+    other_device = _second_device(api, account)
+    changed = account.api.put(
+        "/api/v1/users/me/password",
+        json={"current_password": factories.PASSWORD, "new_password": "a brand new passphrase"},
+    )
+    assert changed.status_code in (200, 204), changed.json_body
+    # WHEN that session is revoked
+    response = account.api.delete(f"{SESSIONS}/{session_id_of(other_device)}")
+    # THEN it is not found, like any session that is no longer live (and no longer listed)
+    assert_error(response, 404, "not_found")
+    # AND the calling session goes on working
+    assert account.api.get("/api/v1/users/me").status_code == 200
+
+
+def test_revoking_an_expired_session_is_404(api, monkeypatch):
+    # GIVEN a second device whose session has expired
+    account = factories.register(api)
+    other_device = _second_device(api, account)
+    later = auth_service.utcnow() + timedelta(days=auth_service.SESSION_DAYS, seconds=1)
+    monkeypatch.setattr(auth_service, "utcnow", lambda: later)
+    # WHEN the caller (signed in with a fresh session) revokes it
+    fresh = factories.login(api, account.email)
+    response = fresh.api.delete(f"{SESSIONS}/{session_id_of(other_device)}")
+    # THEN it is not found
+    assert_error(response, 404, "not_found")
