@@ -51,7 +51,8 @@ def render(event_type: str, data: dict[str, Any], actor: str) -> Rendered:
         moved = f"{title} moved to {data.get('to')}"
         return Rendered(moved, f"{actor} changed the status from {data.get('from')} to {data.get('to')}.", link)
     if event_type == "invoice_paid":
-        number = data.get("number") or data.get("invoice_number") or data.get("invoice_id") or ""
+        number = data.get("number") or data.get("invoice_id") or ""
+        link = link or (f"/invoices?invoice={data['invoice_id']}" if data.get("invoice_id") else None)
         return Rendered(f"Invoice {number} was paid" if number else "An invoice was paid", _paid_message(data), link)
     if event_type == "chat_mentioned":
         channel = data.get("channel_name") or "a channel"
@@ -71,9 +72,9 @@ def render(event_type: str, data: dict[str, Any], actor: str) -> Rendered:
 
 
 def _paid_message(data: dict[str, Any]) -> str:
-    amount, currency = data.get("amount"), data.get("currency")
+    amount, currency = data.get("total", data.get("amount")), data.get("currency")
     if isinstance(amount, int) and currency:
-        return f"A payment of {amount // 100}.{amount % 100:02d} {currency} was received."
+        return f"It was paid in full: {amount // 100}.{amount % 100:02d} {currency}."
     return "The invoice has been paid in full."
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from chalicelib.core import events, mail
 from chalicelib.notifications.models import Delivery
+from tests.api.invoices.helpers import create_client, pay, sent_invoice
 from tests.api.notifications.helpers import (
     assigned_task,
     change_status,
@@ -318,3 +319,16 @@ def test_every_notification_route_needs_a_token(api, method, path):
     response = api.request(method, path, body=json.dumps({"notification_type": "task_assigned"}).encode())
     assert response.status_code == 401
     assert response.json_body["error"]["code"] == "unauthorized"
+
+
+def test_a_paid_invoice_notifies_whoever_created_it(owner, admin):
+    # GIVEN an invoice the admin created and sent
+    client = create_client(admin, name="Acme Corp", email="billing@acme.example")
+    invoice = sent_invoice(admin, client["id"], unit_price=10000)
+    # WHEN the owner records its full payment
+    assert pay(owner, invoice["id"], 10000).status_code == 201
+    deliver_events()
+    # THEN the admin is told, with a link to the invoice
+    [paid] = [n for n in notifications(admin) if n["type"] == "invoice_paid"]
+    assert paid["title"] == f"Invoice {invoice['number']} was paid"
+    assert paid["data"]["link"] == f"/invoices?invoice={invoice['id']}"
