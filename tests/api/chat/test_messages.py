@@ -2,6 +2,7 @@
 
 import pytest
 
+from chalicelib.core.metrics import count_dynamodb_calls
 from tests.api.chat.helpers import channel, messages, post
 from tests.support import task_setup
 from tests.support.outbox import deliver_events
@@ -184,3 +185,15 @@ def test_chat_mention_preferences_are_honoured(owner, member):
     deliver_events()
     # THEN no in-app notification appears
     assert mentions_of(member) == []
+
+
+def test_a_page_of_messages_costs_three_calls_in_a_public_channel(owner):
+    # GIVEN a channel with messages
+    made = channel(owner)
+    for n in range(3):
+        post(owner, made["id"], f"message {n}")
+    # WHEN a page is read
+    with count_dynamodb_calls() as calls:
+        messages(owner, made["id"], "?limit=2")
+    # THEN it is authentication, the channel and one Query
+    assert dict(calls) == {"BatchGetItem": 1, "GetItem": 1, "Query": 1}

@@ -6,6 +6,7 @@ import boto3
 import pytest
 
 from chalicelib.core import events, mail
+from chalicelib.core.metrics import count_dynamodb_calls
 from chalicelib.notifications.models import Delivery
 from tests.api.invoices.helpers import create_client, pay, sent_invoice
 from tests.api.notifications.helpers import (
@@ -332,3 +333,15 @@ def test_a_paid_invoice_notifies_whoever_created_it(owner, admin):
     [paid] = [n for n in notifications(admin) if n["type"] == "invoice_paid"]
     assert paid["title"] == f"Invoice {invoice['number']} was paid"
     assert paid["data"]["link"] == f"/invoices?invoice={invoice['id']}"
+
+
+def test_a_page_of_notifications_costs_one_query_after_authentication(owner, member, project_id):
+    # GIVEN three notifications
+    _three_notifications(owner, member, project_id)
+    # WHEN the member reads them, all and unread only
+    with count_dynamodb_calls() as everything:
+        member.api.get("/api/v1/notifications")
+    with count_dynamodb_calls() as unread:
+        member.api.get("/api/v1/notifications?unread=true")
+    # THEN each page is the authentication read plus one Query
+    assert dict(everything) == dict(unread) == {"BatchGetItem": 1, "Query": 1}
