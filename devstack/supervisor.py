@@ -48,9 +48,10 @@ def dynamodb_local_dir() -> Path:
 class Stack:
     """The child processes, started in order and stopped in reverse."""
 
-    def __init__(self, local_dir: Path, ports: dict[str, int]) -> None:
+    def __init__(self, local_dir: Path, ports: dict[str, int], *, dynamodb_in_memory: bool = False) -> None:
         self.local_dir = local_dir
         self.ports = ports
+        self.dynamodb_in_memory = dynamodb_in_memory
         self.children: list[tuple[str, subprocess.Popen]] = []
         self.env = {
             **os.environ,
@@ -88,17 +89,21 @@ class Stack:
 
     def _start_dynamodb(self) -> None:
         jar_dir = dynamodb_local_dir()
+        # In memory (benchmarks, throwaway stacks): SQLite without a disk journal writes ~5x faster, and C1-only
+        # JIT reaches full speed sooner on a small machine. Measured in decision 31.
+        jvm = ["-XX:TieredStopAtLevel=1", "-Xms512m"] if self.dynamodb_in_memory else []
+        storage = ["-inMemory"] if self.dynamodb_in_memory else ["-dbPath", str(self.local_dir / "dynamodb")]
         process = self.spawn(
             "dynamodb",
             [
                 "java",
+                *jvm,
                 f"-Djava.library.path={jar_dir / 'DynamoDBLocal_lib'}",
                 "-jar",
                 str(jar_dir / "DynamoDBLocal.jar"),
                 "-port",
                 str(self.ports["dynamodb"]),
-                "-dbPath",
-                str(self.local_dir / "dynamodb"),
+                *storage,
                 "-sharedDb",
                 "-disableTelemetry",
             ],
@@ -160,9 +165,14 @@ def main() -> int:
     parser.add_argument("--dynamodb-port", type=int, default=int(os.environ.get("STINT_DYNAMODB_PORT", 8100)))
     parser.add_argument("--moto-port", type=int, default=int(os.environ.get("STINT_MOTO_PORT", 8200)))
     parser.add_argument("--local-dir", default=os.environ.get("STINT_LOCAL_DIR", str(PROJECT_DIR / ".local")))
+    parser.add_argument(
+        "--dynamodb-in-memory", action="store_true", help="keep DynamoDB Local's data in memory (lost on exit)"
+    )
     args = parser.parse_args()
     stack = Stack(
-        Path(args.local_dir).resolve(), {"api": args.api_port, "dynamodb": args.dynamodb_port, "moto": args.moto_port}
+        Path(args.local_dir).resolve(),
+        {"api": args.api_port, "dynamodb": args.dynamodb_port, "moto": args.moto_port},
+        dynamodb_in_memory=args.dynamodb_in_memory,
     )
 
     def _terminate(_signum, _frame):

@@ -116,6 +116,16 @@ class Item(Model):
             return None
 
 
+def key_prefix(attribute, prefix: str):
+    """A sort-key condition for keys that start with `prefix` (ASCII keys), written as a range.
+
+    DynamoDB serves `begins_with` and `between` alike from the index. DynamoDB Local reads the whole partition
+    for `begins_with` (112 ms vs 8 ms with 100k other items in it) but not for `between`, so queries in the big
+    `ORG#<org>` partition use this to keep local latency independent of the org's size (decision 31).
+    """
+    return attribute.between(prefix, f"{prefix}~")
+
+
 @lru_cache(maxsize=1)
 def connection() -> Connection:
     """The shared low-level connection used for transactions."""

@@ -4,7 +4,7 @@ from chalicelib.audit import service as audit
 from chalicelib.clients import service as clients
 from chalicelib.core import indexing, jobs
 from chalicelib.core.auth import Principal
-from chalicelib.core.db import Item, TransactionCancelled, transact
+from chalicelib.core.db import Item, TransactionCancelled, key_prefix, transact
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.listing import Page, all_of, query_page
@@ -95,7 +95,7 @@ def hidden_project_ids(*, principal: Principal) -> list[str]:
         return []
     mine = set(_member_project_ids(principal))
     pk = Project.keys(principal.org_id, "")[0]
-    restricted = Project.query(pk, Project.SK.startswith(Project.SK_PREFIX), filter_condition=Project.member_count > 0)
+    restricted = Project.query(pk, key_prefix(Project.SK, Project.SK_PREFIX), filter_condition=Project.member_count > 0)
     return sorted(project.id for project in restricted if project.id not in mine)
 
 
@@ -117,7 +117,7 @@ def list_projects(*, principal: Principal, filters: ProjectFilters) -> Page:
     return query_page(
         Project,
         pk,
-        range_key_condition=Project.SK.startswith(Project.SK_PREFIX),
+        range_key_condition=key_prefix(Project.SK, Project.SK_PREFIX),
         filter_condition=all_of(conditions),
         limit=filters.per_page,
         cursor=filters.cursor,
@@ -132,7 +132,7 @@ def list_visible(*, principal: Principal) -> list[Project]:
     pk = Project.keys(principal.org_id, "")[0]
     return list(
         Project.query(
-            pk, Project.SK.startswith(Project.SK_PREFIX), filter_condition=visible_filter(principal=principal)
+            pk, key_prefix(Project.SK, Project.SK_PREFIX), filter_condition=visible_filter(principal=principal)
         )
     )
 
@@ -303,7 +303,7 @@ def _delete_project_members(payload: dict) -> None:
     pk = Project.keys(payload["org_id"], "")[0]
     prefix = f"{ProjectMember.SK_PREFIX}{payload['project_id']}#"
     with Item.batch_write() as batch:
-        for member in ProjectMember.query(pk, ProjectMember.SK.startswith(prefix)):
+        for member in ProjectMember.query(pk, key_prefix(ProjectMember.SK, prefix)):
             batch.delete(member)
 
 
@@ -314,7 +314,7 @@ def list_members(*, principal: Principal, project_id: str) -> list[ProjectMember
     """A project's explicit members."""
     project = get_visible(principal=principal, project_id=project_id)
     prefix = f"{ProjectMember.SK_PREFIX}{project.id}#"
-    return list(ProjectMember.query(project.PK, ProjectMember.SK.startswith(prefix)))
+    return list(ProjectMember.query(project.PK, key_prefix(ProjectMember.SK, prefix)))
 
 
 def add_member(*, principal: Principal, project_id: str, body: ProjectMemberAdd) -> ProjectMember:

@@ -4,7 +4,7 @@ import hashlib
 
 from chalicelib.audit import service as audit
 from chalicelib.core.auth import Principal
-from chalicelib.core.db import Item, TransactionCancelled, transact
+from chalicelib.core.db import Item, TransactionCancelled, key_prefix, transact
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.core.ids import new_id
 from chalicelib.core.ranks import after
@@ -61,7 +61,7 @@ def _merged(org_id: str, stored: list[TaskStatus]) -> list[TaskStatus]:
 
 def list_statuses(*, org_id: str) -> list[TaskStatus]:
     """Every status of the org in workflow order (one Query)."""
-    return _merged(org_id, list(TaskStatus.query(f"ORG#{org_id}", TaskStatus.SK.startswith(TaskStatus.SK_PREFIX))))
+    return _merged(org_id, list(TaskStatus.query(f"ORG#{org_id}", key_prefix(TaskStatus.SK, TaskStatus.SK_PREFIX))))
 
 
 def list_with_following(*, org_id: str, through_sort_key: str) -> tuple[list[TaskStatus], list[Item]]:

@@ -6,7 +6,7 @@ from datetime import date
 from chalicelib.audit import service as audit
 from chalicelib.core import events, indexing, jobs
 from chalicelib.core.auth import Principal
-from chalicelib.core.db import Item, TransactionCancelled, transact
+from chalicelib.core.db import Item, TransactionCancelled, key_prefix, transact
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.listing import Page, all_of, any_of, query_page
@@ -127,8 +127,11 @@ def _counter_keys(task: Task) -> list[tuple[str, tuple[str, str]]]:
     return keys
 
 
-def _counters(tx, *changes: tuple[Task, int]) -> None:
-    """Apply (task, ±1) moves to every counter the tasks belong to, one update per counter item."""
+def add_to_counters(tx, *changes: tuple[Task, int]) -> None:
+    """Apply (task, ±1) moves to every counter the tasks belong to, one `tx.update` per counter item.
+
+    `tx` is a transaction, or anything with the same `update(item, actions=)` (a bulk load applies its totals).
+    """
     deltas: dict = {}
     for task, delta in changes:
         for key in _counter_keys(task):
@@ -175,6 +178,40 @@ def _snapshot(task: Task) -> dict:
     return {field: getattr(task, field) for field in _FIELDS} | {"label_ids": list(task.label_ids or [])}
 
 
+def build(*, org_id: str, project_id: str, reporter_id: str, body: TaskCreate, workflow: dict, position: str) -> Task:
+    """The task item `create` writes for `body` (workflow applied, GSI keys set); nothing is checked or written.
+
+    Bulk loads (bench/task_list_scale.py) build their items with it, so they hold exactly what the API writes.
+    """
+    now, task_id, status_code = utcnow(), new_id("tsk"), body.status or statuses.DEFAULT_STATUS
+    task = Task(
+        *Task.keys(org_id, task_id),
+        id=task_id,
+        org_id=org_id,
+        project_id=project_id,
+        title=body.title,
+        title_lower=body.title.lower(),
+        description=body.description,
+        status=status_code,
+        priority=body.priority,
+        assignee_id=body.assignee_id,
+        reporter_id=reporter_id,
+        start_date=_iso(body.start_date),
+        due_date=_iso(body.due_date),
+        label_ids=list(dict.fromkeys(body.label_ids)),
+        estimated_hours=body.estimated_hours,
+        group_id=body.group_id,
+        complexity=body.complexity,
+        progress=body.progress,
+        position=position,
+        created_at=now,
+        updated_at=now,
+    )
+    _apply_status(task, status_code, workflow)
+    task.index()
+    return task
+
+
 def create(*, principal: Principal, body: TaskCreate) -> Task:
     """A new task in a project the caller can see; the caller is its reporter."""
     project = projects.require_reference(principal=principal, project_id=body.project_id)
@@ -185,38 +222,18 @@ def create(*, principal: Principal, body: TaskCreate) -> Task:
     status_code = body.status or statuses.DEFAULT_STATUS
     if status_code not in workflow:
         statuses.require(org_id=principal.org_id, code=status_code)
-    now, task_id = utcnow(), new_id("tsk")
-    pk, sk = Task.keys(principal.org_id, task_id)
-    task = Task(
-        PK=pk,
-        SK=sk,
-        id=task_id,
+    task = build(
         org_id=principal.org_id,
         project_id=project.id,
-        title=body.title,
-        title_lower=body.title.lower(),
-        description=body.description,
-        status=status_code,
-        priority=body.priority,
-        assignee_id=body.assignee_id,
         reporter_id=principal.user_id,
-        start_date=_iso(body.start_date),
-        due_date=_iso(body.due_date),
-        label_ids=list(dict.fromkeys(body.label_ids)),
-        estimated_hours=body.estimated_hours,
-        group_id=body.group_id,
-        complexity=body.complexity,
-        progress=body.progress,
+        body=body,
+        workflow=workflow,
         position=after(_last_position(principal.org_id, project.id, body.group_id)),
-        created_at=now,
-        updated_at=now,
     )
-    _apply_status(task, status_code, workflow)
-    task.index()
 
     def write(tx) -> None:
         tx.save(task, condition=Task.PK.does_not_exist())
-        _counters(tx, (task, +1))
+        add_to_counters(tx, (task, +1))
         _label_links(tx, task, task.label_ids, add=True)
         audit.record(
             tx,
@@ -309,7 +326,7 @@ def _save_changes(principal: Principal, task: Task, fields: dict) -> Task:
             added[:] = [new for hook in _completion_hooks for new in hook(tx, principal=principal, task=task)]
         moved = [(old, -1), (task, +1)] if (old.status, old.assignee_id) != (task.status, task.assignee_id) else []
         if moved or added:  # one update per counter item, the hooks' new tasks included
-            _counters(tx, *moved, *((new, +1) for new in added))
+            add_to_counters(tx, *moved, *((new, +1) for new in added))
 
     try:
         transact(write, attempts=1)
@@ -387,7 +404,7 @@ def delete(*, principal: Principal, task_id: str) -> None:
 def _remove(tx, task: Task) -> None:
     """Delete a task with its counters and label links in `tx`."""
     tx.delete(task)
-    _counters(tx, (task, -1))
+    add_to_counters(tx, (task, -1))
     _label_links(tx, task, list(task.label_ids or []), add=False)
 
 
@@ -456,7 +473,7 @@ def list_tasks(*, principal: Principal, filters: TaskFilters) -> Page:
             cursor=filters.cursor,
             offset=filters.offset,
             newest_first=filters.order == "desc",
-            range_key_condition=Task.SK.startswith(Task.SK_PREFIX) if index is None else None,
+            range_key_condition=key_prefix(Task.SK, Task.SK_PREFIX) if index is None else None,
             scope=f"{org}:tasks:{hash_key}",
         )
     else:
@@ -504,7 +521,7 @@ def _sorted_in_memory(principal: Principal, filters: TaskFilters, hash_key: str,
         index=index,
         filter_condition=condition,
         limit=MAX_SORT_WINDOW + 1,
-        range_key_condition=Task.SK.startswith(Task.SK_PREFIX) if index is None else None,
+        range_key_condition=key_prefix(Task.SK, Task.SK_PREFIX) if index is None else None,
         scope="unused",
         scan_budget=10 * MAX_SORT_WINDOW,
     )
@@ -554,7 +571,7 @@ def dashboard(*, principal: Principal) -> dict:
     terminal = {code for code, status in statuses.by_code(org_id=principal.org_id).items() if status.is_terminal}
     total = completed = 0
     prefix = f"{TaskCount.ASSIGNEE_PREFIX}{principal.user_id}#"
-    for counter in TaskCount.query(f"ORG#{principal.org_id}", TaskCount.SK.startswith(prefix)):
+    for counter in TaskCount.query(f"ORG#{principal.org_id}", key_prefix(TaskCount.SK, prefix)):
         count = int(counter.count)
         total += count
         completed += count if counter.SK[len(prefix) :] in terminal else 0
@@ -578,7 +595,7 @@ def dashboard(*, principal: Principal) -> dict:
 def _drop_deleted_label(payload: dict) -> None:
     org_id, label_id = payload["org_id"], payload["label_id"]
     prefix = f"{TaskLabelLink.SK_PREFIX}{label_id}#"
-    for link in TaskLabelLink.query(f"ORG#{org_id}", TaskLabelLink.SK.startswith(prefix)):
+    for link in TaskLabelLink.query(f"ORG#{org_id}", key_prefix(TaskLabelLink.SK, prefix)):
         task = Task.get_or_none(*Task.keys(org_id, link.task_id))
         if task is not None and label_id in task.label_ids:
             task.update(actions=[Task.label_ids.set([lbl for lbl in task.label_ids if lbl != label_id])])
@@ -594,7 +611,7 @@ def _delete_project_tasks(payload: dict) -> None:
         jobs.enqueue(TASK_DELETED_JOB, {"org_id": org_id, "task_id": task.id})
     with Item.batch_write() as batch:
         prefix = f"{TaskCount.PROJECT_PREFIX}{project_id}#"
-        for counter in TaskCount.query(f"ORG#{org_id}", TaskCount.SK.startswith(prefix)):
+        for counter in TaskCount.query(f"ORG#{org_id}", key_prefix(TaskCount.SK, prefix)):
             batch.delete(counter)
 
 
@@ -640,7 +657,7 @@ def add_occurrence(tx, *, source: Task, due_date: str, recurrence_id: str, with_
     task.index()
     tx.save(task, condition=Task.PK.does_not_exist())
     if with_counters:
-        _counters(tx, (task, +1))
+        add_to_counters(tx, (task, +1))
     _label_links(tx, task, task.label_ids, add=True)
     return task
 

@@ -20,8 +20,9 @@ def free_port() -> int:
 
 
 class LocalStack:
-    def __init__(self, local_dir: Path) -> None:
+    def __init__(self, local_dir: Path, *, dynamodb_in_memory: bool = False) -> None:
         self.local_dir = local_dir
+        self.dynamodb_in_memory = dynamodb_in_memory
         self.ports = {"api": free_port(), "dynamodb": free_port(), "moto": free_port()}
         self.process: subprocess.Popen | None = None
 
@@ -56,6 +57,7 @@ class LocalStack:
                 str(self.ports["moto"]),
                 "--local-dir",
                 str(self.local_dir),
+                *(["--dynamodb-in-memory"] if self.dynamodb_in_memory else []),
             ],
             cwd=PROJECT_DIR,
             env=env,
