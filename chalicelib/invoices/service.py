@@ -680,7 +680,8 @@ def _bill(principal: Principal, invoice_id: str, batch: list, card: rates.RateCa
                 position=group.position or int(invoice.line_seq),
                 created_at=group.created_at,
             )
-            line.version = group.version
+            if group.version is not None:
+                line.version = group.version
             subtotal += int(line.amount) - group.amount
             lines.append((group, line))
         invoice.line_count = int(invoice.line_count) + len(fresh)
