@@ -1,0 +1,71 @@
+"""Every route of the app refuses a caller without credentials, unless it is public by design.
+
+The list of routes comes from the app itself, so a route added later is covered without editing this file;
+a public route has to be named here, on purpose.
+"""
+
+import re
+
+import pytest
+
+from app import app as chalice_app
+from tests.api.auth.helpers import assert_error
+
+# Routes that must answer without a bearer credential: sign-up/sign-in flows, provider webhooks (they verify
+# their own signatures), and links that carry their own signed ticket or share token.
+PUBLIC = {
+    ("GET", "/api/v1/health"),
+    ("POST", "/api/v1/auth/register"),
+    ("POST", "/api/v1/auth/login"),
+    ("POST", "/api/v1/auth/refresh"),
+    ("POST", "/api/v1/auth/forgot-password"),
+    ("POST", "/api/v1/auth/reset-password"),
+    ("POST", "/api/v1/auth/verify-email"),
+    ("POST", "/api/v1/invitations/accept"),
+}
+# A prefix of public routes whose whole family authenticates by other means (signatures, share tokens).
+PUBLIC_PREFIXES = ("/api/v1/git/hooks/", "/api/v1/billing/webhook", "/api/billing/webhook", "/api/auth/login")
+
+
+def _routes() -> list[tuple[str, str]]:
+    routes = []
+    for path, methods in chalice_app.routes.items():
+        for method in methods:
+            if method != "OPTIONS":
+                routes.append((method, path))
+    return sorted(routes)
+
+
+def _call(api, method: str, path: str):
+    """The route called with an empty body of the first content type it accepts (JSON for most)."""
+    content_type = chalice_app.routes[path][method].content_types[0]
+    body = b"{}" if content_type == "application/json" else b""
+    return api.request(method, _concrete(path), body=body, headers={"content-type": content_type})
+
+
+def _is_public(method: str, path: str) -> bool:
+    return (method, path) in PUBLIC or path.startswith(PUBLIC_PREFIXES)
+
+
+def _concrete(path: str) -> str:
+    """A path with every `{param}` replaced by an id no one owns."""
+    return re.sub(r"\{[^}]+\}", "xyz_01HV0000000000000000000000", path)
+
+
+PROTECTED = [(method, path) for method, path in _routes() if not _is_public(method, path)]
+
+
+@pytest.mark.parametrize(("method", "path"), PROTECTED, ids=[f"{m} {p}" for m, p in PROTECTED])
+def test_route_without_credentials_is_401_in_the_envelope(api, method, path):
+    # WHEN the route is called with no Authorization header and an empty body
+    response = _call(api, method, path)
+    # THEN it is refused before anything else is looked at
+    assert_error(response, 401, "unauthorized")
+
+
+@pytest.mark.parametrize(("method", "path"), PROTECTED, ids=[f"{m} {p}" for m, p in PROTECTED])
+def test_route_with_a_garbage_token_is_401_in_the_envelope(api, method, path):
+    # WHEN the route is called with a bearer token that is not a credential
+    response = _call(api.as_token("garbage"), method, path)
+    # THEN it is refused in the error envelope
+    assert_error(response, 401, "unauthorized")
