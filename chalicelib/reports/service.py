@@ -72,6 +72,8 @@ class _Context:
         self.projects = {project.id: project for project in projects.list_visible(principal=principal)}
         self.org = orgs.get_active(org_id=principal.org_id)
         self.rates = rates.rate_card(org_id=principal.org_id, org=self.org, known_projects=self.projects.values())
+        if principal.is_admin:
+            self.rates.load_members()  # org-wide reports: one Query instead of a read per person
 
     def client_of(self, project_id: str | None):
         return self.rates.client_of(project_id)
@@ -121,9 +123,10 @@ def _labels(group_by: str, keys, context: _Context) -> dict[str, str]:
     return {key: key for key in keys}
 
 
-def _entries(principal: Principal, since, until, user_id: str | None = None):
+def _entries(principal: Principal, since, until, user_id: str | None = None, fields=time_entries.REPORT_FIELDS):
     start, end = _bounds(since, until)
-    return start, end, time_entries.entries_between(principal=principal, since=start, until=end, user_id=user_id)
+    entries = time_entries.entries_between(principal=principal, since=start, until=end, user_id=user_id, fields=fields)
+    return start, end, entries
 
 
 def summary(*, principal: Principal, query: SummaryQuery) -> dict:
@@ -155,7 +158,8 @@ def summary(*, principal: Principal, query: SummaryQuery) -> dict:
 def timesheet(*, principal: Principal, query: TimesheetQuery) -> dict:
     """Hours per user per period (or per user / per project) in the range, filtered."""
     context, now = _Context(principal), utcnow()
-    start, end, entries = _entries(principal, query.since, query.until, user_id=query.user_id)
+    fields = (*time_entries.REPORT_FIELDS, "description", "invoice_id")
+    start, end, entries = _entries(principal, query.since, query.until, user_id=query.user_id, fields=fields)
     rows: dict[tuple[str, str], Tally] = defaultdict(Tally)
     for entry in entries:
         if query.project_id and entry.project_id != query.project_id:
@@ -194,7 +198,8 @@ def _working_days(start: datetime, end: datetime) -> int:
 def utilization(*, principal: Principal, query: UtilizationQuery) -> dict:
     """Tracked vs available hours per member; available = working days × target hours per day."""
     now = utcnow()
-    start, end, entries = _entries(principal, query.since, query.until, user_id=query.user_id)
+    fields = ("user_id", "start", "stop")
+    start, end, entries = _entries(principal, query.since, query.until, user_id=query.user_id, fields=fields)
     tracked: dict[str, int] = defaultdict(int)
     for entry in entries:
         tracked[entry.user_id] += _seconds(entry, now)

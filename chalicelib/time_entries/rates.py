@@ -48,6 +48,7 @@ class RateCard:
         self._projects: dict = dict(projects_by_id or {})
         self._clients: dict = {}
         self._members: dict = {}
+        self._all_members_loaded = False
 
     # --- levels, read lazily ---
 
@@ -74,9 +75,14 @@ class RateCard:
 
     def member(self, user_id: str):
         """The user's active membership of the org (or None once they left)."""
-        if user_id not in self._members:
+        if user_id not in self._members and not self._all_members_loaded:
             self._members[user_id] = orgs.membership(org_id=self.org_id, user_id=user_id)
-        return self._members[user_id]
+        return self._members.get(user_id)
+
+    def load_members(self) -> None:
+        """Read every active member at once (one Query), for cards that will meet many people."""
+        self._members.update({member.user_id: member for member in orgs.active_members(org_id=self.org_id)})
+        self._all_members_loaded = True
 
     @property
     def org(self):

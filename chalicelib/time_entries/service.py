@@ -120,15 +120,30 @@ def _range(sort_key, since: datetime | None, until: datetime | None):
     return sort_key.between(low, high)
 
 
-def entries_between(*, principal: Principal, since: datetime, until: datetime, user_id: str | None = None):
-    """Every entry starting in [since, until) visible to the caller (reports): one Query per partition."""
+# What reports read of an entry: fetching only these halves the parsing cost of a large range.
+REPORT_FIELDS = ("id", "user_id", "project_id", "task_id", "start", "stop", "billable", "hourly_rate", "tags")
+
+
+def entries_between(
+    *,
+    principal: Principal,
+    since: datetime,
+    until: datetime,
+    user_id: str | None = None,
+    fields: tuple[str, ...] = REPORT_FIELDS,
+):
+    """Every entry starting in [since, until) visible to the caller (reports), with only `fields` read.
+
+    One Query per partition (by user, or org-wide for admins), in DynamoDB's full 1 MB pages (~1,400 entries).
+    """
     org = principal.org_id
     user_id = user_id if principal.is_admin else principal.user_id
     if user_id:
         source, hash_key, sort_key = TimeEntry.gsi1, TimeEntry.user_partition(org, user_id), TimeEntry.GSI1SK
     else:
         source, hash_key, sort_key = TimeEntry.gsi2, TimeEntry.org_partition(org), TimeEntry.GSI2SK
-    return source.query(hash_key, _range(sort_key, since, until), page_size=1000)
+    wanted = list(dict.fromkeys([*fields, "entity"]))  # the discriminator picks the model class
+    return source.query(hash_key, _range(sort_key, since, until), attributes_to_get=wanted)
 
 
 def tags(*, principal: Principal) -> list[TagUsage]:
