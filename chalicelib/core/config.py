@@ -5,6 +5,7 @@ A frozen dataclass over `STINT_*` variables rather than pydantic-settings: that 
 """
 
 import os
+import re
 from dataclasses import dataclass, fields
 from functools import lru_cache
 
@@ -44,6 +45,15 @@ class Settings:
     register_limit_per_ip_per_hour: int = 20
     # Signs pagination cursors and other opaque server tokens.
     signing_secret: str = "local-signing-secret-change-me-0123456789"
+    # PayPal subscriptions (billing domain; docs/decisions.md 55-59). Without a client id the local and test
+    # stages run the billing sandbox: approval links point at this API and activate the subscription.
+    paypal_base_url: str = "https://api-m.sandbox.paypal.com"
+    paypal_client_id: str = ""
+    paypal_client_secret: str = ""
+    paypal_webhook_id: str = ""
+    paypal_plan_pro: str = ""
+    paypal_plan_business: str = ""
+    paypal_timeout_seconds: int = 10
 
     def __post_init__(self) -> None:
         for name in ("jwt_secret", "signing_secret"):
@@ -56,6 +66,24 @@ class Settings:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()} must be at least 1")
         if self.thumbnails_from not in ("jobs", "s3_events"):
             raise ValueError(f"{ENV_PREFIX}THUMBNAILS_FROM must be 'jobs' or 's3_events'")
+        self._check_paypal()
+
+    def _check_paypal(self) -> None:
+        if not self.paypal_base_url.startswith("https://") and not re.match(
+            r"^http://(127\.0\.0\.1|localhost)(:\d+)?(/|$)", self.paypal_base_url
+        ):
+            raise ValueError(f"{ENV_PREFIX}PAYPAL_BASE_URL must be an https URL (plain http only on loopback)")
+        if not 1 <= self.paypal_timeout_seconds <= 30:
+            raise ValueError(f"{ENV_PREFIX}PAYPAL_TIMEOUT_SECONDS must be between 1 and 30")
+        if self.paypal_client_id:
+            for name in ("paypal_client_secret", "paypal_webhook_id", "paypal_plan_pro", "paypal_plan_business"):
+                if not getattr(self, name):
+                    raise ValueError(f"{ENV_PREFIX}{name.upper()} is required with {ENV_PREFIX}PAYPAL_CLIENT_ID")
+
+    @property
+    def billing_sandbox(self) -> bool:
+        """No PayPal credentials on a developer's machine or in tests: the local billing sandbox stands in."""
+        return not self.paypal_client_id and self.stage in ("local", "test")
 
     @classmethod
     def from_environ(cls) -> "Settings":
