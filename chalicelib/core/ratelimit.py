@@ -9,9 +9,11 @@ import threading
 from dataclasses import dataclass
 
 from pynamodb.attributes import NumberAttribute
+from pynamodb.exceptions import UpdateError
 
 from chalicelib.core.db import Item
 from chalicelib.core.errors import RateLimited
+from chalicelib.core.logs import logger
 from chalicelib.core.timeutil import epoch_seconds, utcnow
 
 
@@ -141,7 +143,14 @@ class RequestMeter:
             self._unwritten[window.key] = (window.start, 0 if write else unwritten)
             self._forget_old_windows(window.start)
         if write:
-            _add(window.key, window.start, window.seconds, unwritten)
+            try:
+                _add(window.key, window.start, window.seconds, unwritten)
+            except UpdateError:  # metering must not fail the request: keep the count for the next write
+                logger.warning("rate counter not written", exc_info=True)
+                with self._lock:
+                    started, later = self._unwritten.get(window.key, (window.start, 0))
+                    if started == window.start:
+                        self._unwritten[window.key] = (window.start, later + unwritten)
         return Usage(limit, used, resets_at, max(resets_at - now, 1))
 
     def _forget_old_windows(self, current: int) -> None:

@@ -167,3 +167,24 @@ def test_registrations_from_one_ip_beyond_the_hourly_limit_are_429_and_create_no
     assert_error(response, 429, "rate_limited")
     assert 1 <= int(response.headers["Retry-After"]) <= 3600
     assert_error(login(api, address), 401, "unauthorized")
+
+
+def test_a_failed_counter_write_does_not_fail_requests_and_is_carried_over(api, monkeypatch):
+    from pynamodb.exceptions import UpdateError
+
+    _limits(monkeypatch, api_rate_limit_per_minute=1000)
+    account = factories.register(api)
+    real_add = ratelimit._add
+
+    def unavailable(*args, **kwargs):
+        raise UpdateError("throttled")
+
+    # GIVEN the counter cannot be written while the token makes its first 10 requests
+    monkeypatch.setattr(ratelimit, "_add", unavailable)
+    _spend(account, 10)
+    # WHEN it can be written again and one more request is made
+    monkeypatch.setattr(ratelimit, "_add", real_add)
+    _spend(account, 1)
+    # THEN that write carried all 11: a fresh instance counts them
+    ratelimit.requests_per_credential.reset()
+    assert account.api.get(ME).headers["X-RateLimit-Remaining"] == str(1000 - 12)
