@@ -15,7 +15,7 @@ from chalicelib.chat.schemas import (
 )
 from chalicelib.core import events, jobs
 from chalicelib.core.auth import Principal
-from chalicelib.core.db import Item, TransactionCancelled, transact
+from chalicelib.core.db import Item, TransactionCancelled, key_prefix, transact
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.listing import Page, query_page
@@ -72,7 +72,7 @@ def list_channels(*, principal: Principal, filters: ChannelFilters) -> Page:
     return query_page(
         Channel,
         f"ORG#{principal.org_id}",
-        range_key_condition=Channel.SK.startswith(Channel.SK_PREFIX),
+        range_key_condition=key_prefix(Channel.SK, Channel.SK_PREFIX),
         filter_condition=visible,
         limit=filters.per_page,
         cursor=filters.cursor,
@@ -246,7 +246,7 @@ def _mention_candidates(channel: Channel) -> list:
     members = orgs.active_members(org_id=channel.org_id)
     if not channel.is_private:
         return members
-    query = ChannelMember.query(f"ORG#{channel.org_id}", ChannelMember.SK.startswith(ChannelMember.prefix(channel.id)))
+    query = ChannelMember.query(f"ORG#{channel.org_id}", key_prefix(ChannelMember.SK, ChannelMember.prefix(channel.id)))
     inside = {member.user_id for member in query}
     return [member for member in members if member.user_id in inside]
 
@@ -458,7 +458,7 @@ def _delete_reactions(payload: dict) -> None:
     org_id = payload["org_id"]
     with Item.batch_write() as batch:
         for message_id in payload["message_ids"]:
-            for reaction in Reaction.query(f"ORG#{org_id}", Reaction.SK.startswith(Reaction.prefix(message_id))):
+            for reaction in Reaction.query(f"ORG#{org_id}", key_prefix(Reaction.SK, Reaction.prefix(message_id))):
                 batch.delete(reaction)
 
 
@@ -466,10 +466,10 @@ def _delete_reactions(payload: dict) -> None:
 def _delete_channel_contents(payload: dict) -> None:
     org_id, channel_id = payload["org_id"], payload["channel_id"]
     with Item.batch_write() as batch:
-        members = ChannelMember.query(f"ORG#{org_id}", ChannelMember.SK.startswith(ChannelMember.prefix(channel_id)))
+        members = ChannelMember.query(f"ORG#{org_id}", key_prefix(ChannelMember.SK, ChannelMember.prefix(channel_id)))
         for member in members:
             batch.delete(member)
         for message in Message.gsi1.query(Message.channel_partition(org_id, channel_id)):
-            for reaction in Reaction.query(f"ORG#{org_id}", Reaction.SK.startswith(Reaction.prefix(message.id))):
+            for reaction in Reaction.query(f"ORG#{org_id}", key_prefix(Reaction.SK, Reaction.prefix(message.id))):
                 batch.delete(reaction)
             batch.delete(message)

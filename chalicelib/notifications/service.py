@@ -13,7 +13,7 @@ from pynamodb.exceptions import PutError
 from chalicelib.audit import service as audit
 from chalicelib.core import events, mail
 from chalicelib.core.auth import Principal
-from chalicelib.core.db import Item, transact
+from chalicelib.core.db import Item, key_prefix, transact
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.ids import is_id
 from chalicelib.core.listing import Page, query_page
@@ -86,7 +86,7 @@ def list_notifications(*, principal: Principal, filters: NotificationFilters) ->
     return query_page(
         Notification,
         f"ORG#{org}",
-        range_key_condition=Notification.SK.startswith(Notification.prefix(user)),
+        range_key_condition=key_prefix(Notification.SK, Notification.prefix(user)),
         limit=filters.per_page,
         cursor=filters.cursor,
         offset=filters.offset,
@@ -149,7 +149,7 @@ def preferences(*, principal: Principal) -> list[Preference]:
     stored = {
         item.notification_type: item
         for item in NotificationPreference.query(
-            f"ORG#{principal.org_id}", NotificationPreference.SK.startswith(prefix), consistent_read=True
+            f"ORG#{principal.org_id}", key_prefix(NotificationPreference.SK, prefix), consistent_read=True
         )
     }
     return [_effective(kind, stored.get(kind)) for kind in PREFERENCE_TYPES]
