@@ -16,6 +16,7 @@ from chalicelib.files.routes import bp as files_routes
 from chalicelib.health.routes import bp as health
 from chalicelib.invoices import service as invoices
 from chalicelib.invoices.routes import bp as invoice_routes
+from chalicelib.kb.routes import bp as kb
 from chalicelib.labels.routes import bp as labels
 from chalicelib.milestones.routes import bp as milestones
 from chalicelib.notifications import reminders
@@ -68,6 +69,7 @@ for blueprint in (
     notifications,
     chat,
     files_routes,
+    kb,
 ):
     app.register_blueprint(blueprint, url_prefix="/api/v1")
 
