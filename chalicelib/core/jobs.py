@@ -52,11 +52,12 @@ def queue_url(queue_name: str) -> str:
     return client("sqs").get_queue_url(QueueName=queue_name)["QueueUrl"]
 
 
-def enqueue(name: str, payload: dict[str, Any]) -> str:
-    """Send a job to the jobs queue; returns its id."""
+def enqueue(name: str, payload: dict[str, Any], *, delay_seconds: int = 0) -> str:
+    """Send a job to the jobs queue, runnable after `delay_seconds` (SQS allows up to 900); returns its id."""
     job_id = new_id("job")
     body = json.dumps({"id": job_id, "job": name, "payload": payload})
-    client("sqs").send_message(QueueUrl=queue_url(get_settings().jobs_queue), MessageBody=body)
+    extra = {"DelaySeconds": min(max(delay_seconds, 0), 900)} if delay_seconds else {}
+    client("sqs").send_message(QueueUrl=queue_url(get_settings().jobs_queue), MessageBody=body, **extra)
     return job_id
 
 
