@@ -63,6 +63,8 @@ class Stack:
             "STINT_STAGE": "local",
             "STINT_MAIL_DIR": str(local_dir / "mail"),
             "STINT_PUBLIC_BASE_URL": f"http://127.0.0.1:{ports['api']}",
+            # Outgoing webhooks may target receivers on this machine (decision 48).
+            "STINT_WEBHOOKS_ALLOW_PRIVATE_TARGETS": "1",
             "PYTHONPATH": str(PROJECT_DIR),
             "PYTHONUNBUFFERED": "1",
         }

@@ -20,6 +20,8 @@ os.environ.update(
         # Production-strength argon2 costs ~125 ms a hash; tests register and log in thousands of times.
         "STINT_ARGON2_MEMORY_KIB": "1024",
         "STINT_ARGON2_TIME_COST": "1",
+        # Webhook receivers in tests are HTTP servers on 127.0.0.1 (decision 48).
+        "STINT_WEBHOOKS_ALLOW_PRIVATE_TARGETS": "1",
     }
 )
 

@@ -45,6 +45,9 @@ class Settings:
     register_limit_per_ip_per_hour: int = 20
     # Signs pagination cursors and other opaque server tokens.
     signing_secret: str = "local-signing-secret-change-me-0123456789"
+    # 1 lets outgoing webhooks reach private, loopback and link-local addresses: tests and the local stack only
+    # (their receivers run on 127.0.0.1); AWS stages keep 0, so a webhook URL cannot reach internal services.
+    webhooks_allow_private_targets: int = 0
     # PayPal subscriptions (billing domain; docs/decisions.md 55-59). Without a client id the local and test
     # stages run the billing sandbox: approval links point at this API and activate the subscription.
     paypal_base_url: str = "https://api-m.sandbox.paypal.com"
@@ -64,6 +67,8 @@ class Settings:
         for name in ("api_rate_limit_per_minute", "register_limit_per_ip_per_hour"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()} must be at least 1")
+        if self.webhooks_allow_private_targets not in (0, 1):
+            raise ValueError(f"{ENV_PREFIX}WEBHOOKS_ALLOW_PRIVATE_TARGETS must be 0 or 1")
         if self.thumbnails_from not in ("jobs", "s3_events"):
             raise ValueError(f"{ENV_PREFIX}THUMBNAILS_FROM must be 'jobs' or 's3_events'")
         self._check_paypal()
