@@ -13,6 +13,7 @@ from chalicelib.core.timeutil import from_rfc3339
 from chalicelib.dependencies.routes import bp as dependencies
 from chalicelib.files import service as files
 from chalicelib.files.routes import bp as files_routes
+from chalicelib.git.routes import bp as git
 from chalicelib.health.routes import bp as health
 from chalicelib.invoices import service as invoices
 from chalicelib.invoices.routes import bp as invoice_routes
@@ -69,6 +70,7 @@ for blueprint in (
     notifications,
     chat,
     files_routes,
+    git,
     kb,
 ):
     app.register_blueprint(blueprint, url_prefix="/api/v1")
