@@ -2,6 +2,7 @@ from chalice import Chalice
 
 from chalicelib.audit.routes import bp as audit
 from chalicelib.auth.routes import bp as auth
+from chalicelib.billing.routes import bp as billing
 from chalicelib.chat.routes import bp as chat
 from chalicelib.checklists.routes import bp as checklists
 from chalicelib.clients.routes import bp as clients
@@ -72,6 +73,7 @@ for blueprint in (
     files_routes,
     git,
     kb,
+    billing,
 ):
     app.register_blueprint(blueprint, url_prefix="/api/v1")
 

@@ -22,6 +22,7 @@ from chalicelib.auth.schemas import (
     ResetPassword,
     VerifyEmail,
 )
+from chalicelib.billing import service as billing
 from chalicelib.core import jobs, mail, ratelimit
 from chalicelib.core.auth import Principal
 from chalicelib.core.config import get_settings
@@ -495,6 +496,7 @@ def accept_invitation(*, token: str, name: str | None, password: str | None, act
     try:
         transact(write)
     except TransactionCancelled as error:
+        billing.raise_if_over_limit(error, org_id=member.org_id, resource="members")
         raise NotFound("This invitation is invalid or has expired.") from error
     users.mark_email_verified(user_id=user.id)
     return _signed_in(

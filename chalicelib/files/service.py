@@ -12,12 +12,14 @@ from urllib.parse import unquote_plus
 from pynamodb.exceptions import DeleteError, UpdateError
 
 from chalicelib.audit import service as audit
+from chalicelib.billing import service as billing
 from chalicelib.core import jobs, security
 from chalicelib.core.auth import Principal
 from chalicelib.core.config import get_settings
 from chalicelib.core.db import TransactionCancelled, transact
 from chalicelib.core.errors import (
     Conflict,
+    FeatureGated,
     Forbidden,
     NotFound,
     PayloadTooLarge,
@@ -60,6 +62,7 @@ def upload(*, principal: Principal, task_id: str | None, upload: Upload) -> Stor
     """Store a file sent through the API (≤ 6 MB), optionally attached to a task the caller can see."""
     task_id = _attachable_task(principal, task_id)
     content_type = _checked_type(upload.read, upload.size, declared=upload.declared_type, filename=upload.filename)
+    billing.check(org_id=principal.org_id, resource="storage", amount=upload.size)
     stored = _new_file(principal, task_id=task_id, filename=upload.filename, content_type=content_type)
     stored.save(condition=StoredFile.PK.does_not_exist())
     try:
@@ -79,6 +82,7 @@ def start_upload(*, principal: Principal, body: UploadStart) -> tuple[StoredFile
         raise _not_allowed("content_type")
     if body.size > MAX_FILE_BYTES:
         raise _too_large("size")
+    billing.check(org_id=principal.org_id, resource="storage", amount=body.size)
     task_id = _attachable_task(principal, body.task_id)
     stored = _new_file(principal, task_id=task_id, filename=clean_filename(body.filename), content_type=content_type)
     stored.size = body.size
@@ -181,6 +185,7 @@ def _mark_ready(principal: Principal, stored: StoredFile, *, size: int, content_
 
     def write(tx) -> None:
         tx.update(stored, actions=actions, condition=StoredFile.status == "pending")
+        billing.consume(tx, org_id=stored.org_id, resource="storage", amount=size)
         audit.record(
             tx,
             org_id=stored.org_id,
@@ -200,7 +205,11 @@ def _mark_ready(principal: Principal, stored: StoredFile, *, size: int, content_
         transact(write)
     except TransactionCancelled as error:
         storage.delete(stored.object_key, storage.thumbnail_key(stored.org_id, stored.id))
+        billing.raise_if_over_limit(error, org_id=stored.org_id, resource="storage", amount=size)
         raise NotFound("File not found.") from error
+    except FeatureGated:
+        _discard(stored)  # over the plan's storage: the bytes are not kept
+        raise
     stored.status, stored.size, stored.content_type, stored.updated_at = "ready", size, content_type, now
     stored.abandon_after = None
     if content_type in detect.IMAGE_TYPES and get_settings().thumbnails_from == "jobs":
@@ -300,6 +309,7 @@ def delete(*, principal: Principal, file_id: str) -> None:
 
     def write(tx) -> None:
         tx.delete(stored, condition=StoredFile.PK.exists())
+        billing.release(tx, org_id=stored.org_id, resource="storage", amount=int(stored.size))
         audit.record(
             tx,
             org_id=stored.org_id,
@@ -396,6 +406,7 @@ def on_s3_event(event: dict) -> None:
 def _delete_task_files(payload: dict) -> None:
     for stored in StoredFile.gsi1.query(StoredFile.task_partition(payload["org_id"], payload["task_id"])):
         stored.delete()
+        billing.release_now(org_id=stored.org_id, resource="storage", amount=int(stored.size))
         storage.delete(stored.object_key, storage.thumbnail_key(stored.org_id, stored.id))
 
 

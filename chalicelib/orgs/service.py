@@ -9,6 +9,7 @@ from operator import and_
 
 from chalicelib.audit import service as audit
 from chalicelib.audit.service import Actor
+from chalicelib.billing import service as billing
 from chalicelib.core import events, jobs, mail
 from chalicelib.core.auth import Principal
 from chalicelib.core.config import get_settings
@@ -83,6 +84,7 @@ def add(tx, *, org: Organization, owner, actor: Actor) -> None:
     slug_pk, slug_sk = SlugClaim.keys(org.slug)
     tx.save(SlugClaim(PK=slug_pk, SK=slug_sk, org_id=org.id), condition=SlugClaim.PK.does_not_exist())
     tx.save(build_membership(org_id=org.id, user=owner, role="owner", status="active"))
+    billing.open_account(tx, org_id=org.id)
     audit.record(
         tx,
         org_id=org.id,
@@ -383,6 +385,7 @@ def invite(*, principal: Principal, body: MemberInvite) -> Membership:
             if new_user:
                 users.add(tx, user=user)
             tx.save(member, condition=Membership.PK.does_not_exist())
+            billing.consume(tx, org_id=org.id, resource="members")  # invitations take a seat
             tx.save(invitation)
             audit.record(
                 tx,
@@ -403,6 +406,7 @@ def invite(*, principal: Principal, body: MemberInvite) -> Membership:
                 data={"member_id": member.id, "org_name": org.name, "role": member.role},
             )
     except TransactionCancelled as error:
+        billing.raise_if_over_limit(error, org_id=org.id, resource="members")
         raise Conflict(f"{body.email} is already a member or has a pending invitation.") from error
     _send_invitation(org, member, token, principal)
     return member
@@ -530,6 +534,7 @@ def remove(*, principal: Principal, member_id: str) -> None:
     try:
         with transaction() as tx:
             tx.delete(member, condition=Membership.role != "owner")
+            billing.release(tx, org_id=member.org_id, resource="members")
             if member.invite_digest:
                 tx.delete(Invitation(*Invitation.keys(member.invite_digest)))
             audit.record(
@@ -560,6 +565,7 @@ def invitation(*, token: str) -> tuple[Invitation, Membership]:
 def accept(tx, *, invite_item: Invitation, member: Membership, actor: Actor) -> None:
     """Join the org in `tx`: the invitation is used up and the membership becomes active."""
     tx.delete(invite_item, condition=Invitation.PK.exists())
+    billing.require_within(tx, org_id=member.org_id, resource="members")  # a downgrade may have cut the seats
     tx.update(
         member,
         actions=[

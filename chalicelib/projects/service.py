@@ -1,6 +1,7 @@
 """Projects and who may see them: a project with explicit members is visible only to them and admins."""
 
 from chalicelib.audit import service as audit
+from chalicelib.billing import service as billing
 from chalicelib.clients import service as clients
 from chalicelib.core import indexing, jobs
 from chalicelib.core.auth import Principal
@@ -187,6 +188,7 @@ def create(*, principal: Principal, body: ProjectCreate) -> Project:
 
     def write(tx) -> None:
         tx.save(project, condition=Project.PK.does_not_exist())
+        billing.consume(tx, org_id=principal.org_id, resource="projects")
         if project.client_id is not None:
             clients.add_reference(tx, org_id=principal.org_id, client_id=project.client_id)
         audit.record(
@@ -202,6 +204,7 @@ def create(*, principal: Principal, body: ProjectCreate) -> Project:
     try:
         transact(write)
     except TransactionCancelled as error:
+        billing.raise_if_over_limit(error, org_id=principal.org_id, resource="projects")
         if _client_gone(principal, project.client_id):  # deleted between the check and the write
             raise ValidationFailed.field("client_id", "does not exist in this organization") from error
         raise
@@ -277,6 +280,7 @@ def delete(*, principal: Principal, project_id: str) -> None:
     def write(tx) -> None:
         # Not versioned: a concurrent edit or member change must not turn a delete into a 404.
         tx.delete(project, condition=Project.PK.exists(), add_version_condition=False)
+        billing.release(tx, org_id=principal.org_id, resource="projects")
         if project.client_id is not None:
             clients.remove_reference(tx, org_id=principal.org_id, client_id=project.client_id)
         audit.record(

@@ -22,6 +22,9 @@ PUBLIC = {
     ("POST", "/api/v1/auth/reset-password"),
     ("POST", "/api/v1/auth/verify-email"),
     ("POST", "/api/v1/invitations/accept"),
+    # Billing: the payer's browser comes back from PayPal (or the local sandbox's signed approval link).
+    ("GET", "/api/v1/billing/return"),
+    ("GET", "/api/v1/billing/sandbox/approve"),
 }
 # A prefix of public routes whose whole family authenticates by other means (signatures, share tokens).
 PUBLIC_PREFIXES = ("/api/v1/git/hooks/", "/api/v1/billing/webhook", "/api/billing/webhook", "/api/auth/login")
