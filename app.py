@@ -36,6 +36,7 @@ from chalicelib.task_labels.routes import bp as task_labels
 from chalicelib.tasks.routes import bp as tasks
 from chalicelib.time_entries.routes import bp as time_entries
 from chalicelib.users.routes import bp as users
+from chalicelib.whiteboards.routes import bp as whiteboards
 
 app = Chalice(app_name="stint")
 # Invoices are also served as PDF documents (GET /invoices/{id}/pdf).
@@ -73,6 +74,7 @@ for blueprint in (
     files_routes,
     git,
     kb,
+    whiteboards,
     billing,
 ):
     app.register_blueprint(blueprint, url_prefix="/api/v1")
