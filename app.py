@@ -34,6 +34,7 @@ from chalicelib.statuses.routes import bp as statuses
 from chalicelib.task_groups.routes import bp as task_groups
 from chalicelib.task_labels.routes import bp as task_labels
 from chalicelib.tasks.routes import bp as tasks
+from chalicelib.tatatrack.routes import bp as tatatrack
 from chalicelib.time_entries.routes import bp as time_entries
 from chalicelib.users.routes import bp as users
 from chalicelib.whiteboards.routes import bp as whiteboards
@@ -78,6 +79,8 @@ for blueprint in (
     billing,
 ):
     app.register_blueprint(blueprint, url_prefix="/api/v1")
+# The TataTrack document's surface: an adapter over the same services (DESIGN.md §1).
+app.register_blueprint(tatatrack, url_prefix="/api")
 
 
 @app.on_sqs_message(queue=get_settings().jobs_queue, batch_size=10)

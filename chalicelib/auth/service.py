@@ -54,6 +54,8 @@ REGISTER_WINDOW_SECONDS = 3600
 # Wrong current passwords per user per login window: a stolen session must not become a password-guessing oracle.
 PASSWORD_CHECK_LIMIT = 5
 PAT_PREFIX = "stint_pat_"
+# The TataTrack document's spelling of the same tokens: `tt_live_<rest>` is `stint_pat_<rest>` (decision 51).
+PAT_ALIAS_PREFIX = "tt_live_"
 PAT_TOUCH_SECONDS = 300
 MAX_API_TOKENS = 25
 _ULID_LENGTH = 26
@@ -295,6 +297,15 @@ def logout(*, principal: Principal, body: RefreshRequest) -> None:
     if stored is None or stored.user_id != principal.user_id:
         raise Unauthorized(_INVALID_TOKEN)
     session = Session.get_or_none(*Session.keys(stored.user_id, stored.session_id), consistent=True)
+    if session is not None and session.revoked_at is None:
+        _revoke_family(session, actor=Actor.of(principal), reason="logout")
+
+
+def logout_current(*, principal: Principal) -> None:
+    """End the session the caller's access token belongs to (a personal API token has none: 400)."""
+    if principal.session_id is None:
+        raise ValidationFailed.field("refresh_token", "is required to sign out with an API token")
+    session = Session.get_or_none(*Session.keys(principal.user_id, principal.session_id), consistent=True)
     if session is not None and session.revoked_at is None:
         _revoke_family(session, actor=Actor.of(principal), reason="logout")
 
@@ -671,9 +682,16 @@ def _session_checked(member, session, user, claims: dict, actor: Actor) -> Princ
     )
 
 
+def api_token_alias(secret: str) -> str:
+    """A personal API token as the TataTrack surface shows it (`tt_live_…`); the same credential."""
+    return PAT_ALIAS_PREFIX + secret.removeprefix(PAT_PREFIX)
+
+
 def authenticate(*, authorization: str | None, actor: Actor) -> Principal:
     """The principal behind an `Authorization: Bearer …` header (access JWT or API token), or 401."""
     credential = _bearer(authorization)
+    if credential.startswith(PAT_ALIAS_PREFIX):
+        credential = PAT_PREFIX + credential.removeprefix(PAT_ALIAS_PREFIX)
     if credential.startswith(PAT_PREFIX):
         return _api_token_principal(credential, actor)
     return _access_token_principal(credential, actor)

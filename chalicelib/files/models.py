@@ -13,11 +13,13 @@ class StoredFile(Item, discriminator="FILE"):
 
     GSI1 (ready files of a task): `ORG#<org>#TASK#<task>#FILES` / `FILE#<att>` — oldest first.
     GSI2 (pending uploads, for the cleanup of abandoned ones): `FILES#PENDING#<shard>` / `<deadline>#<att>`.
+    GSI3 (ready files of a project's tasks, a project's media): `ORG#<org>#PRJ#<prj>#FILES` / `FILE#<att>`.
     """
 
     id = UnicodeAttribute()
     org_id = UnicodeAttribute()
     task_id = UnicodeAttribute(null=True)
+    project_id = UnicodeAttribute(null=True)  # the task's project (tasks never change project)
     uploaded_by = UnicodeAttribute()
     filename = UnicodeAttribute()
     content_type = UnicodeAttribute()
@@ -39,6 +41,10 @@ class StoredFile(Item, discriminator="FILE"):
         return f"ORG#{org_id}#TASK#{task_id}#FILES"
 
     @staticmethod
+    def project_partition(org_id: str, project_id: str) -> str:
+        return f"ORG#{org_id}#PRJ#{project_id}#FILES"
+
+    @staticmethod
     def pending_partition(shard: int) -> str:
         return f"FILES#PENDING#{shard}"
 
@@ -52,6 +58,12 @@ class StoredFile(Item, discriminator="FILE"):
         if self.task_id is None:
             return None, None
         return self.task_partition(self.org_id, self.task_id), f"FILE#{self.id}"
+
+    def project_index(self) -> tuple[str | None, str | None]:
+        """GSI3 keys once the file is ready (files of a task, by the task's project)."""
+        if self.project_id is None:
+            return None, None
+        return self.project_partition(self.org_id, self.project_id), f"FILE#{self.id}"
 
     def index_pending(self) -> None:
         """Put a pending upload on GSI2, ordered by its deadline."""

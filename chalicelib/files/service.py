@@ -35,6 +35,7 @@ from chalicelib.files.form import Upload, clean_filename
 from chalicelib.files.models import PENDING_SHARDS, StoredFile
 from chalicelib.files.schemas import AttachmentFilters, Links, UploadStart
 from chalicelib.orgs import service as orgs
+from chalicelib.projects import service as projects
 from chalicelib.tasks import service as tasks
 from chalicelib.users import service as users
 
@@ -60,10 +61,10 @@ _CLEANUP_BATCH = 200
 
 def upload(*, principal: Principal, task_id: str | None, upload: Upload) -> StoredFile:
     """Store a file sent through the API (≤ 6 MB), optionally attached to a task the caller can see."""
-    task_id = _attachable_task(principal, task_id)
+    task = _attachable_task(principal, task_id)
     content_type = _checked_type(upload.read, upload.size, declared=upload.declared_type, filename=upload.filename)
     billing.check(org_id=principal.org_id, resource="storage", amount=upload.size)
-    stored = _new_file(principal, task_id=task_id, filename=upload.filename, content_type=content_type)
+    stored = _new_file(principal, task=task, filename=upload.filename, content_type=content_type)
     stored.save(condition=StoredFile.PK.does_not_exist())
     try:
         upload.content.seek(0)
@@ -83,8 +84,8 @@ def start_upload(*, principal: Principal, body: UploadStart) -> tuple[StoredFile
     if body.size > MAX_FILE_BYTES:
         raise _too_large("size")
     billing.check(org_id=principal.org_id, resource="storage", amount=body.size)
-    task_id = _attachable_task(principal, body.task_id)
-    stored = _new_file(principal, task_id=task_id, filename=clean_filename(body.filename), content_type=content_type)
+    task = _attachable_task(principal, body.task_id)
+    stored = _new_file(principal, task=task, filename=clean_filename(body.filename), content_type=content_type)
     stored.size = body.size
     stored.save(condition=StoredFile.PK.does_not_exist())
     post = storage.presigned_post(
@@ -119,10 +120,10 @@ def confirm_upload(*, principal: Principal, file_id: str) -> StoredFile:
     return stored
 
 
-def _attachable_task(principal: Principal, task_id: str | None) -> str | None:
+def _attachable_task(principal: Principal, task_id: str | None):
     if task_id is None:
         return None
-    return tasks.require_reference(principal=principal, task_id=task_id).id
+    return tasks.require_reference(principal=principal, task_id=task_id)
 
 
 def _checked_type(read, size: int, *, declared: str | None, filename: str) -> str:
@@ -144,7 +145,7 @@ def _too_large(field: str) -> PayloadTooLarge:
     return PayloadTooLarge(f"{field}: {message}", details=[{"field": field, "message": message}])
 
 
-def _new_file(principal: Principal, *, task_id: str | None, filename: str, content_type: str) -> StoredFile:
+def _new_file(principal: Principal, *, task, filename: str, content_type: str) -> StoredFile:
     file_id, now = new_id("att"), utcnow()
     pk, sk = StoredFile.keys(principal.org_id, file_id)
     stored = StoredFile(
@@ -152,7 +153,8 @@ def _new_file(principal: Principal, *, task_id: str | None, filename: str, conte
         SK=sk,
         id=file_id,
         org_id=principal.org_id,
-        task_id=task_id,
+        task_id=task.id if task else None,
+        project_id=task.project_id if task else None,
         uploaded_by=principal.user_id,
         filename=filename,
         content_type=content_type,
@@ -182,6 +184,9 @@ def _mark_ready(principal: Principal, stored: StoredFile, *, size: int, content_
     listed_pk, listed_sk = stored.ready_index()
     if listed_pk:
         actions += [StoredFile.GSI1PK.set(listed_pk), StoredFile.GSI1SK.set(listed_sk)]
+    media_pk, media_sk = stored.project_index()
+    if media_pk:
+        actions += [StoredFile.GSI3PK.set(media_pk), StoredFile.GSI3SK.set(media_sk)]
 
     def write(tx) -> None:
         tx.update(stored, actions=actions, condition=StoredFile.status == "pending")
@@ -276,6 +281,20 @@ def list_attachments(*, principal: Principal, task_id: str, filters: AttachmentF
         offset=filters.offset,
         newest_first=False,
         scope=f"{principal.org_id}:attachments:{task.id}",
+    )
+
+
+def list_project_media(*, principal: Principal, project_id: str, limit: int, cursor: str | None = None) -> Page:
+    """The files attached to a visible project's tasks, newest first."""
+    project = projects.get_visible(principal=principal, project_id=project_id)
+    return query_page(
+        StoredFile,
+        StoredFile.project_partition(principal.org_id, project.id),
+        index=StoredFile.gsi3,
+        limit=limit,
+        cursor=cursor,
+        newest_first=True,
+        scope=f"{principal.org_id}:media:{project.id}",
     )
 
 
@@ -418,22 +437,22 @@ def _delete_org_objects(payload: dict) -> None:
 # --- avatars and logos ---------------------------------------------------------------------------------------
 
 
-def _profile_image(upload: Upload) -> bytes:
+def _profile_image(upload: Upload, field: str = "file") -> bytes:
     """A PNG, JPEG or WebP upload, resized to at most 512 px and re-encoded as PNG (no metadata survives)."""
     sniffed = detect.sniff(upload.read, upload.size)
     if sniffed is None or sniffed.family not in _PROFILE_FORMATS:
         message = "must be a PNG, JPEG or WebP image"
-        raise UnsupportedMediaType(f"file: {message}", details=[{"field": "file", "message": message}])
+        raise UnsupportedMediaType(f"{field}: {message}", details=[{"field": field, "message": message}])
     try:
         return images.profile_picture(upload.content, formats=(_PROFILE_FORMATS[sniffed.family],))
     except images.ImageRejected as error:
         message = f"is not a readable image of at most {images.MAX_PIXELS} pixels"
-        raise ValidationFailed.field("file", message) from error
+        raise ValidationFailed.field(field, message) from error
 
 
-def set_avatar(*, principal: Principal, upload: Upload):
-    """Replace the caller's avatar; the user as it now is."""
-    image = _profile_image(upload)
+def set_avatar(*, principal: Principal, upload: Upload, field: str = "file"):
+    """Replace the caller's avatar (errors about the image name `field`); the user as it now is."""
+    image = _profile_image(upload, field)
     user = users.get(user_id=principal.user_id)
     image_id = new_id("img")
     key, url = storage.avatar_key(user.id, image_id), f"/api/v1/users/{user.id}/avatar?v={image_id}"

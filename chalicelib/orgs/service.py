@@ -328,6 +328,25 @@ def _member_or_404(principal: Principal, member_id: str) -> Membership:
     return member
 
 
+def member_for_user(*, principal: Principal, user_id: str) -> Membership:
+    """The caller's org's membership (active or invited) of a user, by user id, or 404."""
+    member = Membership.get_or_none(*Membership.keys(principal.org_id, user_id)) if is_id(user_id, "usr") else None
+    if member is None:
+        raise NotFound("Member not found.")
+    return member
+
+
+def memberships(*, org_id: str, user_ids: set[str]) -> dict[str, Membership]:
+    """The org's memberships of these users, by user id (one BatchGet per 100; non-members are left out)."""
+    keys = [Membership.keys(org_id, user_id) for user_id in sorted(user_ids) if is_id(user_id, "usr")]
+    found: dict[str, Membership] = {}
+    for start in range(0, len(keys), 100):
+        for item in Item.batch_get(keys[start : start + 100]):
+            if isinstance(item, Membership):
+                found[item.user_id] = item
+    return found
+
+
 def list_members(
     *, principal: Principal, filters: MemberFilters, limit: int, cursor: str | None = None, offset: int = 0
 ) -> Page:

@@ -49,6 +49,16 @@ def find(*, org_id: str, project_id: str) -> Project | None:
     return Project.get_or_none(*Project.keys(org_id, project_id)) if is_id(project_id, "prj") else None
 
 
+def find_many(*, org_id: str, project_ids: set[str]) -> dict[str, Project]:
+    """The org's projects among `project_ids`, by id, whoever may see them (one BatchGet per 100)."""
+    keys = [Project.keys(org_id, project_id) for project_id in sorted(project_ids) if is_id(project_id, "prj")]
+    return {
+        project.id: project
+        for start in range(0, len(keys), 100)
+        for project in Project.batch_get(keys[start : start + 100])
+    }
+
+
 def get_visible(*, principal: Principal, project_id: str) -> Project:
     """A project the caller may see, or 404 (missing, another org's, or restricted to others)."""
     project = Project.get_or_none(*Project.keys(principal.org_id, project_id)) if is_id(project_id, "prj") else None

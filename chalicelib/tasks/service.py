@@ -445,8 +445,29 @@ def _hidden_projects_filter(principal: Principal):
     return ~Task.project_id.is_in(*hidden)
 
 
-def list_tasks(*, principal: Principal, filters: TaskFilters) -> Page:
-    """Tasks matching every filter, served by the key pattern that fits (docs/data-model.md)."""
+PHASES = ("todo", "in_progress", "done")
+
+
+def phase_of(task: Task) -> str:
+    """Where a task stands in three coarse phases (the TataTrack statuses, decision 52): the default status is
+    `todo`, a terminal status is `done`, every other status of the workflow is `in_progress`."""
+    if task.done:
+        return "done"
+    return "todo" if task.status == statuses.DEFAULT_STATUS else "in_progress"
+
+
+def _phase_filter(phase: str | None):
+    if phase == "done":
+        return Task.done == 1
+    if phase == "todo":
+        return Task.status == statuses.DEFAULT_STATUS
+    if phase == "in_progress":
+        return (Task.done == 0) & (Task.status != statuses.DEFAULT_STATUS)
+    return None
+
+
+def list_tasks(*, principal: Principal, filters: TaskFilters, phase: str | None = None) -> Page:
+    """Tasks matching every filter (and `phase`, see `phase_of`), served by the key pattern that fits."""
     org = principal.org_id
     if filters.project_id:
         projects.require_reference(principal=principal, project_id=filters.project_id)
@@ -460,6 +481,7 @@ def list_tasks(*, principal: Principal, filters: TaskFilters) -> Page:
         "label_ids": _label_filter(label_ids) if label_ids else None,
         "search": Task.title_lower.contains(filters.search.lower()) if filters.search else None,
         "visibility": None if filters.project_id else _hidden_projects_filter(principal),
+        "phase": _phase_filter(phase),
     }
     hash_key, index, keyed = _access_pattern(org, filters)
     condition = all_of(condition for name, condition in conditions.items() if name not in keyed)
