@@ -57,3 +57,12 @@ def deliver(api, paypal, body: dict, *, signed: bool = True, headers: dict | Non
     """POST an event to the webhook as PayPal would, signed (verifiable) or not."""
     sent = {**(paypal.sign(body) if signed else {}), **(headers or {})}
     return api.as_token(None).post(WEBHOOK, json=body, headers=sent)
+
+
+def activated(subscription_id: str, org_id: str, *, plan_id: str, event_id: str, at: str = "2026-03-28T09:00:00Z"):
+    return event(
+        "BILLING.SUBSCRIPTION.ACTIVATED",
+        {"id": subscription_id, "status": "ACTIVE", "plan_id": plan_id, "custom_id": org_id},
+        event_id=event_id,
+        at=at,
+    )
