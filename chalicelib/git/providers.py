@@ -190,6 +190,17 @@ def _gitlab(event: str, payload: dict[str, Any]) -> list[dict[str, Any]]:
 _GITLAB_ACTIONS = {"open": "opened", "close": "closed", "reopen": "reopened", "update": "updated"}
 
 
+def fit(events: list[dict[str, Any]], *, budget: int = 200_000) -> list[dict[str, Any]]:
+    """The events, with the latest commits of pushes dropped until their JSON fits `budget` bytes (a job message)."""
+    while len(json.dumps(events)) > budget:
+        pushes = [event for event in events if event.get("commits")]
+        if not pushes:
+            break
+        largest = max(pushes, key=lambda event: len(event["commits"]))
+        largest["commits"] = largest["commits"][: len(largest["commits"]) // 2]
+    return events
+
+
 # --- task ids ------------------------------------------------------------------------------------------------
 
 

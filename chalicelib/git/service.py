@@ -21,7 +21,7 @@ from chalicelib.audit import service as audit
 from chalicelib.core import jobs
 from chalicelib.core.auth import Principal
 from chalicelib.core.config import get_settings
-from chalicelib.core.db import TransactionCancelled, key_prefix, transact
+from chalicelib.core.db import Item, TransactionCancelled, key_prefix, transact
 from chalicelib.core.errors import Conflict, NotFound, PayloadTooLarge, Unauthorized, ValidationFailed
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.listing import Page, query_page
@@ -346,7 +346,7 @@ class Receipt:
 def _repository_for_delivery(provider: str, repository_id: str) -> tuple[GitRepository, list[GitWebhook]]:
     if not is_id(repository_id, "repo"):
         raise NotFound("Repository not found.")
-    found = list(GitRepository.gsi1.query(repository_partition(repository_id)))
+    found = list(Item.gsi1.query(repository_partition(repository_id)))  # the repository and its webhooks
     repository = next((item for item in found if isinstance(item, GitRepository)), None)
     if repository is None or repository.provider != provider:
         raise NotFound("Repository not found.")
@@ -389,7 +389,7 @@ def receive(
         return Receipt("pong")
     delivery_header = _DELIVERY_HEADERS[provider]
     delivery = providers.delivery_id(headers.get(delivery_header.lower()), delivery_header)
-    events = providers.normalize(provider, event, providers.parse_body(body, content_type))
+    events = providers.fit(providers.normalize(provider, event, providers.parse_body(body, content_type)))
     if not events:
         return Receipt("ignored", delivery)
     now = utcnow()
@@ -497,15 +497,16 @@ def _activities(repository: GitRepository, event: dict[str, Any], delivery: str)
     return by_task
 
 
-def _label(activity: GitActivity) -> str:
+def _label(repository: GitRepository, activity: GitActivity) -> str:
+    """How the audit entry names a link: `acme/app commit 1a2b3c4d5e6f`, `acme/app pull_request #12 merged`."""
     if activity.kind == "commit":
-        return f"commit {activity.sha[:12]}"
+        return f"{repository.full_name} commit {activity.sha[:12]}"
     if activity.kind == "pull_request":
-        return f"pull_request #{int(activity.number)} {activity.action}"
-    return f"branch {activity.branch}"
+        return f"{repository.full_name} pull_request #{int(activity.number)} {activity.action}"
+    return f"{repository.full_name} branch {activity.branch}"
 
 
-def _link(task_id: str, activities: list[GitActivity], actor: audit.Actor) -> None:
+def _link(repository: GitRepository, task_id: str, activities: list[GitActivity], actor: audit.Actor) -> None:
     """Write the task's new activity items with one audit entry; items already linked are left as they are."""
     pending = activities
     while pending:
@@ -521,7 +522,7 @@ def _link(task_id: str, activities: list[GitActivity], actor: audit.Actor) -> No
                 action="linked",
                 entity_type="task",
                 entity_id=task_id,
-                changes={"git_activity": {"from": None, "to": [_label(activity) for activity in chunk]}},
+                changes={"git_activity": {"from": None, "to": [_label(repository, activity) for activity in chunk]}},
             )
 
         try:
@@ -562,7 +563,7 @@ def _process_delivery(payload: dict) -> None:
                 found[task_id] = task if _in_scope(repository, task) else None
         linked = [task_id for task_id in by_task if found.get(task_id) is not None]
         for task_id in linked:
-            _link(task_id, by_task[task_id], actor)
+            _link(repository, task_id, by_task[task_id], actor)
         if event["type"] == "pull_request" and event["merged"]:
             for task_id in providers.closed_tasks(event["title"], event["body"]):
                 if task_id in linked:

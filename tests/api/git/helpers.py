@@ -3,8 +3,11 @@
 import json
 import uuid
 
+import boto3
 from chalice.test import HTTPResponse
 
+from chalicelib.core import jobs
+from chalicelib.core.config import get_settings
 from chalicelib.git.providers import github_signature
 from tests.support.factories import Account
 
@@ -23,7 +26,7 @@ def register_webhook(
     account: Account,
     repository_id: str,
     *,
-    url: str = "https://hooks.example.com/git",
+    url: str = "http://127.0.0.1:9/hooks/git",  # nothing listens there: the copies fail fast and wait to retry
     events: list[str] | None = None,
     secret: str | None = GITHUB_SECRET,
 ) -> dict:
@@ -138,3 +141,17 @@ def error(response: HTTPResponse, status: int, code: str) -> dict:
     assert body["code"] == code
     assert body["message"]
     return body
+
+
+def run_jobs() -> list[str]:
+    """Run every queued background job, as the jobs consumer would; the names of those that ran, in order."""
+    sqs = boto3.client("sqs")
+    url = jobs.queue_url(get_settings().jobs_queue)
+    names = []
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+        result = jobs.run_batch([(m["MessageId"], m["Body"]) for m in messages])
+        assert not result["batchItemFailures"], "a background job failed"
+        for message in messages:
+            names.append(json.loads(message["Body"])["job"])
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return names

@@ -146,3 +146,14 @@ def test_form_encoded_github_payloads_are_read():
 def test_bodies_that_are_not_a_json_object_are_refused(body):
     with pytest.raises(ValidationFailed):
         providers.parse_body(body, "application/json")
+
+
+def test_huge_pushes_are_trimmed_to_fit_a_job_message():
+    # GIVEN a push whose commit messages alone are far over the budget (non-ASCII text grows sixfold in JSON)
+    commits = [{"id": f"{n:040x}", "message": "é" * 1000} for n in range(100)]
+    [event] = providers.normalize("github", "push", {"ref": "refs/heads/main", "commits": commits})
+    # WHEN it is fitted
+    [fitted] = providers.fit([event], budget=200_000)
+    # THEN it fits, keeping the earliest commits
+    assert len(json.dumps([fitted])) <= 200_000
+    assert 0 < len(fitted["commits"]) < 100 and fitted["commits"][0]["sha"] == f"{0:040x}"
