@@ -33,6 +33,7 @@ class FakePayPal:
     subscriptions: dict[str, dict] = field(default_factory=dict)
     failures: list[int] = field(default_factory=list)  # statuses to answer the next calls with, in order
     signed: dict[str, dict] = field(default_factory=dict)  # transmission signature -> the event it vouches for
+    revoked: set[str] = field(default_factory=set)  # access tokens PayPal no longer accepts
     _ids = itertools.count(1)
 
     def start(self) -> "FakePayPal":
@@ -45,6 +46,8 @@ class FakePayPal:
                 status, answer = fake.answer(self.command, self.path, dict(self.headers), raw)
                 data = json.dumps(answer).encode() if answer is not None else b""
                 self.send_response(status)
+                if status == 429:
+                    self.send_header("Retry-After", "3")
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
@@ -71,6 +74,14 @@ class FakePayPal:
     def fail_next(self, *statuses: int) -> None:
         """Answer the next calls with these statuses (e.g. 503, 503), then behave again."""
         self.failures.extend(statuses)
+
+    def revoke_tokens(self) -> None:
+        """Expire every access token issued so far (as PayPal does after `expires_in`)."""
+        self.revoked |= {
+            call.headers["authorization"].removeprefix("Bearer ")
+            for call in self.requests
+            if "authorization" in call.headers and call.headers["authorization"].startswith("Bearer ")
+        }
 
     def calls(self, path_part: str) -> list[Recorded]:
         return [request for request in self.requests if path_part in request.path]
@@ -100,7 +111,8 @@ class FakePayPal:
             if lowered.get("authorization") != expected:
                 return 401, {"error": "invalid_client"}
             return 200, {"access_token": f"A21-token-{next(self._ids)}", "token_type": "Bearer", "expires_in": 32400}
-        if not lowered.get("authorization", "").startswith("Bearer A21-token-"):
+        token = lowered.get("authorization", "").removeprefix("Bearer ")
+        if not token.startswith("A21-token-") or token in self.revoked:
             return 401, {"name": "AUTHENTICATION_FAILURE"}
         if path == "/v1/billing/subscriptions":
             subscription_id = f"I-FAKE{next(self._ids):08d}"
