@@ -482,7 +482,8 @@ def update_line(*, principal: Principal, invoice_id: str, line_id: str, changes:
             line.quantity = totals.plain(fields["quantity"])
         if "unit_price" in fields:
             line.unit_price = fields["unit_price"]
-        line.amount = totals.line_amount(Decimal(line.quantity), int(line.unit_price))
+        if "quantity" in fields or "unit_price" in fields:  # a generated line keeps its time's value until then
+            line.amount = totals.line_amount(Decimal(line.quantity), int(line.unit_price))
         changed = audit.diff(before, _line_snapshot(line))
         if not changed:
             return line
@@ -672,7 +673,8 @@ def _bill(principal: Principal, invoice_id: str, batch: list, card: rates.RateCa
                 description=group.description,
                 quantity=totals.plain(quantity),
                 unit_price=group.rate,
-                amount=totals.line_amount(quantity, group.rate),
+                # The time's value as reports price it: each entry half-up to the cent (decision 25).
+                amount=group.amount + sum(rates.amount(rates.seconds(entry), group.rate) for entry in group_entries),
                 time_entry_ids=group.entry_ids + [entry.id for entry in group_entries],
                 project_id=group.project_id,
                 task_id=group.task_id,

@@ -1,6 +1,8 @@
 """Invoice arithmetic, in Decimal, rounded half-up to the cent at each documented step (docs/decisions.md).
 
 line amount     = quantity × unit_price                     → cents
+                  (a line generated from time: Σ its entries' amounts, each half-up, as reports price them;
+                  its quantity is the hours to four decimals — until someone edits quantity or price)
 subtotal        = Σ line amounts
 discount_amount = subtotal × discount % / 100               → cents
 tax_amount      = (subtotal − discount_amount) × tax % / 100 → cents

@@ -251,3 +251,22 @@ def test_generate_refuses_sent_invoices_and_backwards_ranges(owner, march):
     _generate(owner, draft["id"])
     send(owner, draft["id"], to=["ap@globex.example"])
     error(_generate(owner, draft["id"]), 409, "conflict")
+
+
+def test_a_generated_line_is_worth_what_reports_say_its_time_is_worth(owner):
+    # GIVEN three 18-second entries at 1.00/h: each is worth half a cent, rounded up to 1 cent
+    client = create_client(owner, name="Tiny Co", hourly_rate=100)["id"]
+    tiny = project(owner, client, name="Tiny")
+    for minute in range(3):
+        track(owner, tiny, f"2026-03-02T09:0{minute}:00Z", f"2026-03-02T09:0{minute}:18Z")
+    summary = owner.api.get("/api/v1/reports/summary?from=2026-03-01&to=2026-04-01").json_body
+    # WHEN they are generated
+    draft = create_invoice(owner, client)
+    (line,) = _generate(owner, draft["id"]).json_body["line_items"]
+    # THEN the line is the sum of the entries' amounts (3 cents, like the report), for 0.015 h
+    assert (line["quantity"], line["amount"]) == (0.015, 3) == (0.015, summary["totals"]["billable_amount"])
+    # AND once its quantity is edited, it is quantity × unit price
+    edited = owner.api.put(f"/api/v1/invoices/{draft['id']}/line-items/{line['id']}", json={"quantity": "0.015"})
+    assert edited.json_body["amount"] == 2  # 1.5 cents, half-up
+    renamed = owner.api.put(f"/api/v1/invoices/{draft['id']}/line-items/{line['id']}", json={"description": "Tiny"})
+    assert renamed.json_body["amount"] == 2
