@@ -8,7 +8,7 @@ class BillingAccount(Item, discriminator="BILLING"):
 
     One item per org, beside the org in its partition. The counters (`members`, `projects`, `storage_bytes`)
     are only changed by ADD in the transactions that create or remove what they count, under a condition
-    that the org's plan is still the one read and the counter leaves room (decision 56). Plan changes bump
+    that the org's plan is still the one read and the counter leaves room (decision 55). Plan changes bump
     `state_version` and are conditioned on it. An item created by a counter's first ADD (an org older than
     billing) has only the counters and `plan` set: `None` fields mean "none yet".
     """

@@ -89,12 +89,13 @@ class Plan:
         return {"members": self.members, "projects": self.projects, "storage_bytes": self.storage_bytes}
 
 
-# Members count invitations still pending and the owner (decision 56).
+# Members count invitations still pending and the owner (decision 55).
 PLANS = {
     FREE: Plan(FREE, "Free", members=10, projects=20, storage_bytes=1 * GIB),
     "pro": Plan("pro", "Pro", members=50, projects=200, storage_bytes=100 * GIB),
     "business": Plan("business", "Business", members=None, projects=None, storage_bytes=1024 * GIB),
 }
+_USAGE_NAMES = {"members": "members", "projects": "projects", "storage_bytes": "storage"}  # as the API names them
 _COUNTERS = {
     "members": BillingAccount.members,
     "projects": BillingAccount.projects,
@@ -161,10 +162,7 @@ def list_plans() -> list[tuple[Plan, bool]]:
 def get_state(*, principal: Principal) -> BillingState:
     """The caller's org's plan, limits and usage (any member may look)."""
     account = _read(principal.org_id)
-    usage = {"members": 0, "projects": 0, "storage_bytes": 0}
-    if account is not None:
-        usage = {"members": _used(account, "members"), "projects": _used(account, "projects")}
-        usage["storage_bytes"] = _used(account, "storage")
+    usage = {name: _used(account, resource) for name, resource in _USAGE_NAMES.items()}
     return BillingState(plan=_plan_of(account), usage=usage, account=account)
 
 
@@ -489,7 +487,8 @@ def _apply(event: dict, *, actor: Actor) -> bool:
         logger.warning("PayPal event names another org", extra={"event_id": event["id"]})
         link = None
     now = utcnow()
-    for attempt in range(3):
+    conflict = None
+    for _ in range(3):
         account = _read(link.org_id) if link is not None else None
         changes = _transition(account, link, kind, resource, _occurred(event)) if account is not None else {}
         receipt = WebhookReceipt(
@@ -517,12 +516,11 @@ def _apply(event: dict, *, actor: Actor) -> bool:
         except TransactionCancelled as error:
             if error.failed(*WebhookReceipt.keys(event["id"])):
                 return False
-            if attempt == 2:
-                raise Conflict("The subscription changed meanwhile; deliver the event again.") from error
+            conflict = error  # the account changed between the read and the write: read it again
             continue
         logger.info("PayPal event processed", extra={"event_id": event["id"], "type": kind, "applied": bool(changes)})
         return True
-    return False  # not reached: the last attempt returns or raises
+    raise Conflict("The subscription changed meanwhile; deliver the event again.") from conflict
 
 
 def _transition(
