@@ -73,7 +73,7 @@ def require_reference(*, org_id: str, client_id: str, field: str = "client_id") 
 
 def add_reference(tx, *, org_id: str, client_id: str) -> None:
     """In `tx`: one more project/invoice points at the client (cancels `tx` if the client is gone)."""
-    client = Client(*Client.keys(org_id, client_id))
+    client = Client.unread(*Client.keys(org_id, client_id))
     tx.update(
         client,
         actions=[Client.reference_count.add(1)],
@@ -84,7 +84,7 @@ def add_reference(tx, *, org_id: str, client_id: str) -> None:
 
 def remove_reference(tx, *, org_id: str, client_id: str) -> None:
     """In `tx`: one project/invoice no longer points at the client."""
-    client = Client(*Client.keys(org_id, client_id))
+    client = Client.unread(*Client.keys(org_id, client_id))
     tx.update(
         client,
         actions=[Client.reference_count.add(-1)],

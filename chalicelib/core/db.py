@@ -108,6 +108,15 @@ class Item(Model):
     gsi6 = GSI6()
 
     @classmethod
+    def unread(cls, pk: str, sk: str):
+        """An instance at these keys for an update without reading the item first.
+
+        PynamoDB sets `version = 1` when it updates an instance whose version it has not read; this one's
+        update adds one to the stored version instead, so a concurrent edit still fails its version check.
+        """
+        return cls(pk, sk, **({cls._version_attribute_name: 0} if cls._version_attribute_name else {}))
+
+    @classmethod
     def get_or_none(cls, pk: str, sk: str, *, consistent: bool = False):
         """The item at these keys, or None."""
         try:

@@ -308,9 +308,8 @@ def _write_new(
     if entry.stop is None:
         timer = RunningTimer(*RunningTimer.keys(principal.org_id, principal.user_id), entry_id=entry.id)
         if running is not None:
-            # The running entry, unread: its version goes up by one (a concurrent edit of it then fails its own
-            # version check), and it stops only if it still runs and started before the new one.
-            stopped = TimeEntry(*TimeEntry.keys(principal.org_id, running.entry_id), version=0)
+            # The running entry stops only if it still runs and started before the new one.
+            stopped = TimeEntry.unread(*TimeEntry.keys(principal.org_id, running.entry_id))
             tx.update(
                 stopped,
                 actions=[TimeEntry.stop.set(entry.start), TimeEntry.updated_at.set(utcnow())],

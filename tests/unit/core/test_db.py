@@ -1,7 +1,8 @@
 import threading
 
 import pytest
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.exceptions import UpdateError
 
 from chalicelib.core.db import Item, TransactionCancelled, transaction
 from chalicelib.core.metrics import count_dynamodb_calls
@@ -49,3 +50,27 @@ def test_call_counter_sees_calls_from_every_thread(table):
     assert calls["PutItem"] == 1
     assert calls["GetItem"] == 1
     assert calls.total == 2
+
+
+class VersionedProbe(Item, discriminator="VERSIONED_PROBE"):
+    name = UnicodeAttribute()
+    count = NumberAttribute(default=0)
+    version = VersionAttribute()
+
+
+def test_a_blind_counter_update_keeps_an_edit_made_from_a_stale_read_failing(table):
+    # GIVEN an item edited twice (version 3) and a copy of it read by a slow editor
+    item = VersionedProbe(PK="PROBE#v", SK="PROBE", name="a")
+    item.save()
+    item.update(actions=[VersionedProbe.name.set("b")])
+    item.update(actions=[VersionedProbe.name.set("c")])
+    stale = VersionedProbe.get("PROBE#v", "PROBE")
+    # WHEN a counter on it changes without reading it first
+    with transaction() as tx:
+        blind = VersionedProbe.unread("PROBE#v", "PROBE")
+        tx.update(blind, actions=[VersionedProbe.count.add(1)], add_version_condition=False)
+    # THEN the stored version moved on, so the stale copy's write is refused instead of overwriting
+    assert VersionedProbe.get("PROBE#v", "PROBE").version == stale.version + 1
+    with pytest.raises(UpdateError):
+        stale.update(actions=[VersionedProbe.name.set("stale")])
+    assert VersionedProbe.get("PROBE#v", "PROBE").name == "c"
