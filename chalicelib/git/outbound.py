@@ -92,8 +92,9 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
-def post(url: str, body: bytes, headers: dict[str, str], *, allow_private: bool, timeout: float = TIMEOUT_SECONDS):
-    """POST `body` to `url` (SSRF-checked); the answer's status. Network failures raise OSError."""
+def post(url: str, body: bytes, headers: dict[str, str], *, allow_private: bool, timeout: float | None = None):
+    """POST `body` to `url` (SSRF-checked); the answer's status. Network failures and timeouts raise OSError."""
+    timeout = timeout or TIMEOUT_SECONDS
     reason = literal_host_refused(url, allow_private=allow_private)
     if reason:
         raise TargetRefused(f"url {reason}")

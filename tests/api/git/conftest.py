@@ -2,6 +2,7 @@
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -55,11 +56,13 @@ class Received:
 
 @dataclass
 class Receiver:
-    """An HTTP server on 127.0.0.1 that answers each POST with the next scripted status (200 when none is left)."""
+    """An HTTP server on 127.0.0.1 that answers each POST with the next scripted status (200 when none is left),
+    after the next scripted pause (none when none is left)."""
 
     url: str
     requests: list[Received] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)
+    pauses: list[float] = field(default_factory=list)
 
 
 @pytest.fixture
@@ -72,6 +75,8 @@ def receiver():
             body = self.rfile.read(length)
             state.requests.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
             status = state.statuses.pop(0) if state.statuses else 200
+            if state.pauses:
+                time.sleep(state.pauses.pop(0))
             self.send_response(status)
             self.send_header("Content-Length", "0")
             self.end_headers()

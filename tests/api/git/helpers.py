@@ -143,15 +143,21 @@ def error(response: HTTPResponse, status: int, code: str) -> dict:
     return body
 
 
-def run_jobs() -> list[str]:
-    """Run every queued background job, as the jobs consumer would; the names of those that ran, in order."""
+def run_jobs(*, stop_after: str | None = None) -> list[str]:
+    """Run the queued background jobs, as the jobs consumer would; the names of those that ran, in order.
+
+    With `stop_after`, stops once a job of that name has run (one message at a time, so none is left hidden).
+    """
     sqs = boto3.client("sqs")
     url = jobs.queue_url(get_settings().jobs_queue)
-    names = []
-    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+    names: list[str] = []
+    batch = 1 if stop_after else 10
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=batch).get("Messages", []):
         result = jobs.run_batch([(m["MessageId"], m["Body"]) for m in messages])
         assert not result["batchItemFailures"], "a background job failed"
         for message in messages:
             names.append(json.loads(message["Body"])["job"])
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        if stop_after in names:
+            break
     return names
