@@ -1,5 +1,8 @@
 """Without PayPal credentials (a developer's machine, tests) the local sandbox completes the subscription flow."""
 
+import pytest
+
+from chalicelib.core.config import get_settings
 from tests.api.auth.helpers import assert_error
 from tests.api.billing.helpers import approve_in_sandbox, audit_actions, query_of, state, subscribe
 
@@ -76,3 +79,22 @@ def test_the_sandbox_approval_route_does_not_exist_where_paypal_is_configured(ow
     response = api.get("/api/v1/billing/sandbox/approve?token=anything")
     # THEN there is no such page
     assert_error(response, 404, "not_found")
+
+
+@pytest.fixture
+def deployed_without_paypal(app):
+    """A deployed stage (dev) whose PayPal settings were never filled in."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("STINT_STAGE", "dev")
+        get_settings.cache_clear()
+        yield
+    get_settings.cache_clear()
+
+
+def test_a_deployed_stage_without_paypal_credentials_never_grants_a_plan(owner, api, deployed_without_paypal):
+    # WHEN the owner subscribes on a deployed stage where PayPal is not configured
+    response = owner.api.post("/api/v1/billing/create-subscription", json={"plan": "business"})
+    # THEN billing is unavailable, there is no sandbox approval page, and the org stays on Free
+    assert_error(response, 503, "internal_error")
+    assert_error(api.get("/api/v1/billing/sandbox/approve?token=x"), 404, "not_found")
+    assert state(owner)["plan"] == "free"
