@@ -244,7 +244,8 @@ def update_profile(*, principal: Principal, body: tt.ProfileUpdate) -> Profile:
     """Name and timezone through the users service, the avatar through the files service (checked there)."""
     fields = body.given()
     if "avatar_data" in fields:
-        image = fields.pop("avatar_data")
+        fields.pop("avatar_data")
+        image = body.avatar_data
         if image is None:
             files.remove_avatar(principal=principal)
         else:

@@ -12,10 +12,10 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainValidator,
     StringConstraints,
     field_validator,
     model_validator,
@@ -54,7 +54,9 @@ class AvatarImage:
 _DATA_URL = re.compile(r"^data:([\w.+-]+/[\w.+-]+);base64,(.*)$", re.DOTALL)
 
 
-def _avatar(value: str) -> AvatarImage:
+def _avatar(value: Any) -> AvatarImage:
+    if not isinstance(value, str):
+        raise ValueError("must be a base64 data URL such as data:image/png;base64,...")
     match = _DATA_URL.match(value)
     if not match:
         raise ValueError("must be a base64 data URL such as data:image/png;base64,...")
@@ -72,7 +74,7 @@ def _avatar(value: str) -> AvatarImage:
     return AvatarImage(content_type, data)
 
 
-AvatarData = Annotated[str, AfterValidator(_avatar)]
+AvatarData = Annotated[AvatarImage, PlainValidator(_avatar)]
 
 
 class Body(RequestBody):
@@ -82,7 +84,7 @@ class Body(RequestBody):
 
     def given(self) -> dict[str, Any]:
         """The fields the client sent, by their Python (snake_case) names."""
-        return self.model_dump(exclude_unset=True)
+        return {name: getattr(self, name) for name in self.model_fields_set}
 
 
 class Query(QueryParams):
