@@ -6,7 +6,13 @@ from chalice import Blueprint, Response
 from chalicelib.auth.current import current_principal
 from chalicelib.core.http import parse_query
 from chalicelib.reports import service
-from chalicelib.reports.schemas import SummaryQuery, TimesheetQuery, UtilizationQuery
+from chalicelib.reports.schemas import (
+    ProfitabilityQuery,
+    RevenueQuery,
+    SummaryQuery,
+    TimesheetQuery,
+    UtilizationQuery,
+)
 
 bp = Blueprint(__name__)
 
@@ -55,3 +61,17 @@ def utilization_report():
     principal = current_principal(bp.current_request)
     query = parse_query(bp.current_request, UtilizationQuery)
     return _respond(service.utilization(principal=principal, query=query), "rows", query, "utilization")
+
+
+@bp.route("/reports/revenue", methods=["GET"])
+def revenue_report():
+    principal = current_principal(bp.current_request)
+    query = parse_query(bp.current_request, RevenueQuery)
+    return _respond(service.revenue(principal=principal, query=query), "periods", query, "revenue")
+
+
+@bp.route("/reports/profitability", methods=["GET"])
+def profitability_report():
+    principal = current_principal(bp.current_request)
+    query = parse_query(bp.current_request, ProfitabilityQuery)
+    return _respond(service.profitability(principal=principal, query=query), "rows", query, "profitability")

@@ -4,6 +4,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field
 
 from chalicelib.core.schemas import QueryParams
+from chalicelib.core.validators import Currency
 
 
 def _date_or_timestamp(value):
@@ -39,3 +40,17 @@ class TimesheetQuery(_Range):
 class UtilizationQuery(_Range):
     user_id: str | None = None
     target_hours: Annotated[float, Field(gt=0, le=24)] = 8
+
+
+class RevenueQuery(_Range):
+    """TRCR's revenue report; a date `to` is the last day counted (decision 70)."""
+
+    group_by: Literal["month", "quarter", "year"] = "month"
+    client_id: str | None = None
+    currency: Currency | None = None  # default: the org's currency
+
+
+class ProfitabilityQuery(_Range):
+    """TRCR's profitability report; a date `to` is the last day counted (decision 70)."""
+
+    group_by: Literal["project", "client"] = "project"

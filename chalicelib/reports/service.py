@@ -1,4 +1,5 @@
 """Time reports: summary (TrackingTabs), timesheet and utilization (TRCR), from the entries in a range.
+Money reports (TRCR, admins only): revenue and profitability, from issued invoices and payments in a range.
 
 Entries are read with one Query per 1000 (by user, or org-wide for admins); members only ever see their own
 time. Running entries count up to now. Amounts come from `time_entries.rates` (the one resolution of rate
@@ -7,14 +8,23 @@ levels: entry → project → client → member → org default; half-up to the 
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from chalicelib.core.auth import Principal
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.timeutil import to_rfc3339, utcnow
+from chalicelib.invoices import service as invoices
 from chalicelib.orgs import service as orgs
+from chalicelib.payments import service as payments
 from chalicelib.projects import service as projects
-from chalicelib.reports.schemas import SummaryQuery, TimesheetQuery, UtilizationQuery
+from chalicelib.reports.schemas import (
+    ProfitabilityQuery,
+    RevenueQuery,
+    SummaryQuery,
+    TimesheetQuery,
+    UtilizationQuery,
+)
 from chalicelib.time_entries import rates
 from chalicelib.time_entries import service as time_entries
 from chalicelib.users import service as users
@@ -222,3 +232,193 @@ def utilization(*, principal: Principal, query: UtilizationQuery) -> dict:
             }
         )
     return {"from": to_rfc3339(start), "to": to_rfc3339(end), "target_hours": query.target_hours, "rows": rows}
+
+
+# --- money reports (decisions 70–72) ----------------------------------------------------------------------
+
+ISSUED = ("sent", "paid", "overdue")  # invoiced; a draft was never sent and a void invoice was withdrawn
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _money_range(since, until) -> tuple[datetime, datetime]:
+    """The time reports' range, except that a date `to` is the last day counted (TRCR: `to=2026-12-31`)."""
+    if not isinstance(until, datetime):
+        until = until + timedelta(days=1)
+    return _bounds(since, until)
+
+
+def _days(start: datetime, end: datetime) -> tuple[date, date]:
+    """The first and last UTC days whose midnight falls in [start, end): an invoice counts on its issue date."""
+    first = start.date() if start.time() == time.min else start.date() + timedelta(days=1)
+    return first, (end - _MICROSECOND).date()
+
+
+def _issued(org_id: str, start: datetime, end: datetime, client_id: str | None = None) -> list:
+    first, last = _days(start, end)
+    if first > last:
+        return []
+    found = invoices.invoices_between(org_id=org_id, since=first, until=last, client_id=client_id)
+    return [invoice for invoice in found if invoice.status in ISSUED]
+
+
+def _received(org_id: str, start: datetime, end: datetime, client_id: str | None = None) -> list:
+    found = payments.payments_between(
+        org_id=org_id, since=start.date(), until=(end - _MICROSECOND).date(), client_id=client_id
+    )
+    return [payment for payment in found if start <= payment.paid_at < end]
+
+
+def _period_of(day: date, unit: str) -> str:
+    if unit == "year":
+        return str(day.year)
+    if unit == "quarter":
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    return f"{day.year}-{day.month:02d}"
+
+
+def _periods(start: datetime, end: datetime, unit: str) -> list[str]:
+    """Every period the range touches, in order, so empty ones show as zero."""
+    month, last, keys = start.date().replace(day=1), (end - _MICROSECOND).date(), []
+    while month <= last:
+        key = _period_of(month, unit)
+        if not keys or keys[-1] != key:
+            keys.append(key)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return keys
+
+
+def _org_currency(org) -> str:
+    return (org.settings or {}).get("currency") or "USD"
+
+
+@dataclass
+class Flow:
+    invoiced: int = 0
+    invoice_count: int = 0
+    paid: int = 0
+    payment_count: int = 0
+
+    def dump(self) -> dict:
+        return {
+            "invoiced": self.invoiced,
+            "paid": self.paid,
+            "invoice_count": self.invoice_count,
+            "payment_count": self.payment_count,
+        }
+
+
+def revenue(*, principal: Principal, query: RevenueQuery) -> dict:
+    """Invoiced (issued invoices' totals, by issue date) and paid (payments, by date) per period, in one currency."""
+    principal.require_admin()
+    start, end = _money_range(query.since, query.until)
+    currency = query.currency or _org_currency(orgs.get_active(org_id=principal.org_id))
+    totals, periods, others = Flow(), {key: Flow() for key in _periods(start, end, query.group_by)}, set()
+    for invoice in _issued(principal.org_id, start, end, query.client_id):
+        if invoice.currency != currency:
+            others.add(invoice.currency)
+            continue
+        for flow in (totals, periods[_period_of(date.fromisoformat(invoice.issue_date), query.group_by)]):
+            flow.invoiced += int(invoice.total)
+            flow.invoice_count += 1
+    for payment in _received(principal.org_id, start, end, query.client_id):
+        if payment.currency != currency:
+            others.add(payment.currency)
+            continue
+        for flow in (totals, periods[_period_of(payment.paid_at.astimezone(UTC).date(), query.group_by)]):
+            flow.paid += int(payment.amount)
+            flow.payment_count += 1
+    return {
+        "from": to_rfc3339(start),
+        "to": to_rfc3339(end),
+        "group_by": query.group_by,
+        "client_id": query.client_id,
+        "currency": currency,
+        "totals": totals.dump(),
+        "periods": [{"period": key, **flow.dump()} for key, flow in periods.items()],
+        "other_currencies": sorted(others),
+    }
+
+
+def _shares(total: int, weights: list[int]) -> list[int]:
+    """`total` cents split in proportion to `weights`: whole cents adding up to `total`, largest remainders first."""
+    whole = sum(weights)
+    if whole <= 0:
+        return [0] * len(weights)
+    parts = [total * weight // whole for weight in weights]
+    remainders = sorted(range(len(weights)), key=lambda i: (-(total * weights[i] % whole), i))
+    for i in remainders[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+def _revenue_shares(invoice, group_by: str) -> list[tuple[str, int]]:
+    """An invoice's revenue (after discount, before tax) by client, or by project through its lines."""
+    net = int(invoice.subtotal) - int(invoice.discount_amount)
+    if group_by == "client":
+        return [(invoice.client_id, net)]
+    if invoice.project_id:  # every line of a one-project invoice bills that project
+        return [(invoice.project_id, net)]
+    lines = invoices.lines_of(invoice)
+    if not lines:
+        return [(NO_GROUP, net)]
+    shares = _shares(net, [int(line.amount) for line in lines])
+    return [(line.project_id or NO_GROUP, share) for line, share in zip(lines, shares, strict=True)]
+
+
+@dataclass
+class Margin:
+    revenue: int = 0
+    cost: int = 0
+    seconds: int = 0
+    uncosted_seconds: int = 0
+
+    def add_time(self, seconds: int, cost: int, costed: bool) -> None:
+        self.seconds += seconds
+        self.cost += cost
+        if not costed:
+            self.uncosted_seconds += seconds
+
+    def dump(self) -> dict:
+        margin = self.revenue - self.cost
+        percent = None
+        if self.revenue:
+            percent = float((Decimal(100 * margin) / Decimal(self.revenue)).quantize(Decimal("0.1"), ROUND_HALF_UP))
+        return {
+            "revenue": self.revenue,
+            "cost": self.cost,
+            "margin": margin,
+            "margin_percent": percent,
+            "seconds": self.seconds,
+            "uncosted_seconds": self.uncosted_seconds,
+        }
+
+
+def profitability(*, principal: Principal, query: ProfitabilityQuery) -> dict:
+    """Revenue of the invoices issued in the range vs the cost of the time tracked in it, per project or client."""
+    principal.require_admin()
+    start, end = _money_range(query.since, query.until)
+    context, now = _Context(principal), utcnow()
+    currency, totals, rows, others = _org_currency(context.org), Margin(), defaultdict(Margin), set()
+    for invoice in _issued(principal.org_id, start, end):
+        if invoice.currency != currency:
+            others.add(invoice.currency)  # cost rates are in the org's currency; nothing is converted
+            continue
+        for key, cents in _revenue_shares(invoice, query.group_by):
+            rows[key].revenue += cents
+            totals.revenue += cents
+    fields = ("id", "user_id", "project_id", "start", "stop")
+    for entry in time_entries.entries_between(principal=principal, since=start, until=end, fields=fields):
+        seconds = _seconds(entry, now)
+        cost, costed = context.rates.cost(entry, now=now), context.rates.cost_rate(entry.user_id) is not None
+        for tally in (totals, rows[_keys(entry, query.group_by, context)[0]]):
+            tally.add_time(seconds, cost, costed)
+    labels = _labels(query.group_by, rows, context)
+    return {
+        "from": to_rfc3339(start),
+        "to": to_rfc3339(end),
+        "group_by": query.group_by,
+        "currency": currency,
+        "totals": totals.dump(),
+        "rows": [{"key": key, "label": labels.get(key, key), **row.dump()} for key, row in sorted(rows.items())],
+        "other_currencies": sorted(others),
+    }
