@@ -201,3 +201,14 @@ def test_a_gitlab_delivery_without_its_event_uuid_is_a_400(api, gitlab_repo):
         headers={"content-type": "application/json", "x-gitlab-event": "Push Hook", "x-gitlab-token": GITLAB_SECRET},
     )
     assert error(response, 400, "validation_error")["details"][0]["field"] == "X-Gitlab-Event-UUID"
+
+
+def test_a_delivery_costs_one_query_and_one_conditional_put_and_a_forgery_only_the_query(api, github_repo):
+    from chalicelib.core.metrics import count_dynamodb_calls
+
+    with count_dynamodb_calls() as calls:
+        assert github_delivery(api, github_repo["id"], "push", push(commit("x"))).status_code == 202
+    assert (calls["Query"], calls["PutItem"], calls.total) == (1, 1, 2)
+    with count_dynamodb_calls() as calls:
+        assert github_delivery(api, github_repo["id"], "push", push(), signature="sha256=00").status_code == 401
+    assert (calls["Query"], calls.total) == (1, 1)
