@@ -7,11 +7,14 @@ from io import BytesIO
 from chalicelib.audit.service import Actor
 from chalicelib.auth import schemas as auth_schemas
 from chalicelib.auth import service as auth
+from chalicelib.billing import service as billing
 from chalicelib.core.auth import Principal
 from chalicelib.core.errors import NotFound
 from chalicelib.core.listing import Page
 from chalicelib.files import service as files
 from chalicelib.files.form import Upload
+from chalicelib.kb import schemas as kb_schemas
+from chalicelib.kb import service as kb
 from chalicelib.notifications import schemas as notification_schemas
 from chalicelib.notifications import service as notifications
 from chalicelib.orgs import schemas as org_schemas
@@ -26,6 +29,8 @@ from chalicelib.tatatrack import schemas as tt
 from chalicelib.tatatrack.mapping import PHASE_STATUS, PRIORITY_OUT, document_errors, native
 from chalicelib.users import schemas as user_schemas
 from chalicelib.users import service as users
+from chalicelib.whiteboards import schemas as whiteboard_schemas
+from chalicelib.whiteboards import service as whiteboards
 
 PROJECT_TASKS = 50
 PROJECT_TEAM = 100
@@ -291,3 +296,93 @@ def create_api_token(*, principal: Principal, body: tt.ApiTokenCreate) -> tuple[
 
 def revoke_api_token(*, principal: Principal, token_id: str) -> None:
     auth.revoke_api_token(principal=principal, token_id=token_id)
+
+
+# --- knowledge base ------------------------------------------------------------------------------------------
+
+
+def list_kb(*, principal: Principal, query: tt.KbQuery) -> Page:
+    fields = {"type": query.type, "parent_id": query.parent_id, "per_page": query.limit, "cursor": query.cursor}
+    with document_errors():
+        return kb.list_items(principal=principal, filters=native(kb_schemas.KbFilters, fields))
+
+
+def create_kb_item(*, principal: Principal, body):
+    with document_errors():
+        return kb.create(principal=principal, body=body)
+
+
+def get_kb_item(*, principal: Principal, item_id: str):
+    return kb.get(principal=principal, item_id=item_id)
+
+
+def update_kb_item(*, principal: Principal, item_id: str, body):
+    with document_errors():
+        return kb.update(principal=principal, item_id=item_id, changes=body)
+
+
+def delete_kb_item(*, principal: Principal, item_id: str) -> None:
+    kb.delete(principal=principal, item_id=item_id)
+
+
+# --- whiteboards ---------------------------------------------------------------------------------------------
+
+
+def list_whiteboards(*, principal: Principal, query: tt.Paging) -> Page:
+    filters = native(whiteboard_schemas.WhiteboardFilters, {"per_page": query.limit, "cursor": query.cursor})
+    return whiteboards.list_boards(principal=principal, filters=filters)
+
+
+def create_whiteboard(*, principal: Principal, body):
+    with document_errors():
+        return whiteboards.create(principal=principal, body=body)
+
+
+def get_whiteboard(*, principal: Principal, whiteboard_id: str):
+    return whiteboards.get(principal=principal, whiteboard_id=whiteboard_id)
+
+
+def save_whiteboard(*, principal: Principal, whiteboard_id: str, body):
+    with document_errors():
+        return whiteboards.save(principal=principal, whiteboard_id=whiteboard_id, body=body)
+
+
+def delete_whiteboard(*, principal: Principal, whiteboard_id: str) -> None:
+    whiteboards.delete(principal=principal, whiteboard_id=whiteboard_id)
+
+
+def share_whiteboard(*, principal: Principal, body) -> tuple[object, str, str]:
+    """A share link of a board: the share, its token (shown once) and the link to open."""
+    with document_errors():
+        share, token = whiteboards.create_share(principal=principal, body=body)
+    return share, token, whiteboards.share_url(token)
+
+
+def open_shared_whiteboard(*, query: tt.ShareLink) -> tuple:
+    return whiteboards.open_shared(token=query.token)
+
+
+def save_shared_whiteboard(*, query: tt.ShareLink, body, actor: Actor) -> tuple:
+    with document_errors():
+        return whiteboards.save_shared(token=query.token, body=body, ip=actor.ip, user_agent=actor.user_agent)
+
+
+# --- billing -------------------------------------------------------------------------------------------------
+
+
+def billing_state(*, principal: Principal):
+    return billing.get_state(principal=principal)
+
+
+def create_subscription(*, principal: Principal, body):
+    with document_errors():
+        return billing.create_subscription(principal=principal, body=body)
+
+
+def cancel_subscription(*, principal: Principal, body):
+    with document_errors():
+        return billing.cancel_subscription(principal=principal, body=body)
+
+
+def receive_billing_webhook(*, headers: dict[str, str], body: bytes, actor: Actor) -> tuple[str, bool]:
+    return billing.receive_webhook(headers=headers, body=body, actor=actor)

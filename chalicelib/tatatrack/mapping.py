@@ -16,7 +16,6 @@ from chalicelib.core.http import validation_failed
 from chalicelib.tasks import service as tasks
 from chalicelib.tatatrack.schemas import (
     ApiTokenOut,
-    Body,
     CompanyOut,
     MediaOut,
     PersonOut,
@@ -31,6 +30,7 @@ from chalicelib.tatatrack.schemas import (
     TeamMemberOut,
     UserOut,
     WorkspaceOut,
+    document_fields,
 )
 
 Native = TypeVar("Native", bound=BaseModel)
@@ -49,22 +49,12 @@ def document_name(native: str, renamed: dict[str, str] | None = None) -> str:
     return renamed.get(native) or to_camel(native)
 
 
-def _document_fields() -> set[str]:
-    """The native names of every field a TataTrack body has (the words an error message may mention)."""
-    bodies, found = [Body], set()
-    while bodies:
-        model = bodies.pop()
-        bodies.extend(model.__subclasses__())
-        found.update(name for name in model.model_fields if "_" in name)
-    return found
-
-
 def _renamed_error(error: ValidationFailed, renamed: dict[str, str] | None) -> ValidationFailed:
     details = []
     for detail in error.details or []:
         native = detail.get("field", "")
         details.append({**detail, "field": document_name(native, renamed) if native and native != "body" else native})
-    words = _document_fields() | {detail.get("field", "") for detail in error.details or []} - {"", "body"}
+    words = document_fields() | {detail.get("field", "") for detail in error.details or []} - {"", "body"}
     message = re.sub(
         r"\b[a-z][a-z0-9_]*\b",
         lambda word: document_name(word[0], renamed) if word[0] in words else word[0],
@@ -259,3 +249,15 @@ def api_token_out(token) -> ApiTokenOut:
 def page(name: str, items: list[dict], next_cursor: str | None, **extra: Any) -> dict[str, Any]:
     """A bounded list in the document's style: the items under their resource name, then the paging."""
     return {name: items, **extra, "hasMore": next_cursor is not None, "nextCursor": next_cursor}
+
+
+def camel_keys(value: Any, *, opaque: tuple[str, ...] = ()) -> Any:
+    """A native JSON body with every key in camelCase; the values of `opaque` keys (client documents such as a
+    whiteboard's scene) are kept exactly as they are."""
+    if isinstance(value, dict):
+        return {
+            to_camel(key): item if key in opaque else camel_keys(item, opaque=opaque) for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [camel_keys(item, opaque=opaque) for item in value]
+    return value

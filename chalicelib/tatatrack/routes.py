@@ -4,11 +4,14 @@ render camelCase. Errors leave in the standard envelope (core.http)."""
 from chalice import Blueprint
 
 from chalicelib.auth.current import current_principal, request_actor
+from chalicelib.billing.schemas import BillingOut, CreatedSubscriptionOut, WebhookOut
 from chalicelib.core.http import created, credentials, parse_body, parse_query
 from chalicelib.files import service as files
+from chalicelib.kb.schemas import KbItemOut
 from chalicelib.tatatrack import adapter
 from chalicelib.tatatrack import mapping as out
 from chalicelib.tatatrack import schemas as tt
+from chalicelib.whiteboards.schemas import SharedWhiteboardOut, ShareOut, WhiteboardOut, WhiteboardSummaryOut
 
 bp = Blueprint(__name__)
 UPDATE = ["PUT", "PATCH"]
@@ -243,3 +246,136 @@ def search():
     query = _query(tt.SearchQuery)
     hits = adapter.search_workspace(principal=principal, query=query)
     return {"results": [out.search_result_out(hit).dump() for hit in hits], "query": query.q}
+
+
+# --- knowledge base ------------------------------------------------------------------------------------------
+
+
+@bp.route("/kb", methods=["GET"])
+def list_kb():
+    page = adapter.list_kb(principal=_principal(), query=_query(tt.KbQuery))
+    summaries = [out.camel_keys(KbItemOut.of(item).summary()) for item in page.items]
+    return out.page(
+        "articles",
+        [item for item in summaries if item["type"] == "article"],
+        page.next_cursor,
+        categories=[item for item in summaries if item["type"] == "category"],
+    )
+
+
+@bp.route("/kb", methods=["POST"])
+def create_kb_item():
+    item = adapter.create_kb_item(principal=_principal(), body=_body(tt.KbCreate))
+    return created(out.camel_keys(KbItemOut.of(item).dump()))
+
+
+@bp.route("/kb/{item_id}", methods=["GET"])
+def get_kb_item(item_id):
+    return out.camel_keys(KbItemOut.of(adapter.get_kb_item(principal=_principal(), item_id=item_id)).dump())
+
+
+@bp.route("/kb/{item_id}", methods=UPDATE)
+def update_kb_item(item_id):
+    principal = _principal()
+    item = adapter.update_kb_item(principal=principal, item_id=item_id, body=_body(tt.KbUpdate))
+    return out.camel_keys(KbItemOut.of(item).dump())
+
+
+@bp.route("/kb/{item_id}", methods=["DELETE"])
+def delete_kb_item(item_id):
+    adapter.delete_kb_item(principal=_principal(), item_id=item_id)
+    return SUCCESS
+
+
+# --- whiteboards ---------------------------------------------------------------------------------------------
+
+_SCENE = ("scene",)  # the board's drawing is the client's own document: its keys are kept as sent
+
+
+@bp.route("/whiteboards", methods=["GET"])
+def list_whiteboards():
+    page = adapter.list_whiteboards(principal=_principal(), query=_query(tt.Paging))
+    boards = [out.camel_keys(WhiteboardSummaryOut.of(board).dump()) for board in page.items]
+    return out.page("whiteboards", boards, page.next_cursor)
+
+
+@bp.route("/whiteboards", methods=["POST"])
+def create_whiteboard():
+    board = adapter.create_whiteboard(principal=_principal(), body=_body(tt.WhiteboardCreate))
+    return created(out.camel_keys(WhiteboardOut.of(board).dump(), opaque=_SCENE))
+
+
+@bp.route("/whiteboards/share", methods=["POST"])
+def share_whiteboard():
+    share, token, url = adapter.share_whiteboard(principal=_principal(), body=_body(tt.ShareCreate))
+    return created(out.camel_keys(ShareOut.of(share, token=token, url=url).dump()))
+
+
+@bp.route("/whiteboards/share", methods=["GET"])
+def open_shared_whiteboard():
+    """A share link opens the board without a bearer credential: the token in the query is the credential."""
+    board, share = adapter.open_shared_whiteboard(query=_query(tt.ShareLink))
+    return out.camel_keys(SharedWhiteboardOut.of(board, share).dump(), opaque=_SCENE)
+
+
+@bp.route("/whiteboards/share", methods=UPDATE)
+def save_shared_whiteboard():
+    request = bp.current_request
+    query, body = _query(tt.ShareLink), _body(tt.WhiteboardSave)
+    board, share = adapter.save_shared_whiteboard(query=query, body=body, actor=request_actor(request))
+    return out.camel_keys(SharedWhiteboardOut.of(board, share).dump(), opaque=_SCENE)
+
+
+@bp.route("/whiteboards/{whiteboard_id}", methods=["GET"])
+def get_whiteboard(whiteboard_id):
+    board = adapter.get_whiteboard(principal=_principal(), whiteboard_id=whiteboard_id)
+    return out.camel_keys(WhiteboardOut.of(board).dump(), opaque=_SCENE)
+
+
+@bp.route("/whiteboards/{whiteboard_id}", methods=UPDATE)
+def save_whiteboard(whiteboard_id):
+    principal = _principal()
+    board = adapter.save_whiteboard(principal=principal, whiteboard_id=whiteboard_id, body=_body(tt.WhiteboardSave))
+    return out.camel_keys(WhiteboardOut.of(board).dump(), opaque=_SCENE)
+
+
+@bp.route("/whiteboards/{whiteboard_id}", methods=["DELETE"])
+def delete_whiteboard(whiteboard_id):
+    adapter.delete_whiteboard(principal=_principal(), whiteboard_id=whiteboard_id)
+    return SUCCESS
+
+
+# --- billing -------------------------------------------------------------------------------------------------
+
+
+@bp.route("/billing", methods=["GET"])
+def get_billing():
+    return out.camel_keys(BillingOut.of(adapter.billing_state(principal=_principal())).dump())
+
+
+@bp.route("/billing/create-subscription", methods=["POST"])
+def create_subscription():
+    subscription = adapter.create_subscription(principal=_principal(), body=_body(tt.SubscriptionCreate))
+    body = CreatedSubscriptionOut(
+        subscription_id=subscription.subscription_id,
+        plan=subscription.plan,
+        status="approval_pending",
+        approval_url=subscription.approval_url,
+    )
+    return created(out.camel_keys(body.dump()))
+
+
+@bp.route("/billing/cancel-subscription", methods=["POST"])
+def cancel_subscription():
+    state = adapter.cancel_subscription(principal=_principal(), body=_body(tt.SubscriptionCancel))
+    return out.camel_keys(BillingOut.of(state).dump())
+
+
+@bp.route("/billing/webhook", methods=["POST"])
+def paypal_webhook():
+    """PayPal's deliveries: no bearer credential; the billing service verifies each event with PayPal."""
+    request = bp.current_request
+    event_id, processed = adapter.receive_billing_webhook(
+        headers=dict(request.headers or {}), body=request.raw_body or b"", actor=request_actor(request)
+    )
+    return out.camel_keys(WebhookOut(event_id=event_id, processed=processed).dump())

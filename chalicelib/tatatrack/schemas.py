@@ -12,6 +12,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -22,11 +23,14 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from chalicelib.billing import schemas as billing
 from chalicelib.core.schemas import QueryParams, RequestBody, ResponseModel, UtcDatetime
 from chalicelib.core.validators import Email, HexColor, Name, Password, Timezone
+from chalicelib.kb import schemas as kb
 from chalicelib.notifications.schemas import NotificationType
 from chalicelib.projects.schemas import Description, Emoji, ProjectName
 from chalicelib.tasks.schemas import Markdown, Title
+from chalicelib.whiteboards import schemas as whiteboards
 
 Phase = Literal["todo", "in_progress", "done"]
 Priority = Literal["low", "medium", "high"]
@@ -85,6 +89,34 @@ class Body(RequestBody):
     def given(self) -> dict[str, Any]:
         """The fields the client sent, by their Python (snake_case) names."""
         return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+_TWINS: list[type[BaseModel]] = []
+
+
+def camel_twin(model: type[BaseModel]) -> type[BaseModel]:
+    """The native body `model` read from camelCase names: same fields, same rules, and an instance of `model`."""
+    twin = type(
+        model.__name__,
+        (model,),
+        {
+            "model_config": ConfigDict(alias_generator=to_camel, populate_by_name=False),
+            "__module__": __name__,
+            "__doc__": model.__doc__,
+        },
+    )
+    _TWINS.append(twin)
+    return twin
+
+
+def document_fields() -> set[str]:
+    """The native names of every multi-word field a TataTrack body has (words an error message may mention)."""
+    bodies, found = [Body, *_TWINS], set()
+    while bodies:
+        model = bodies.pop()
+        bodies.extend(model.__subclasses__())
+        found.update(name for name in model.model_fields if "_" in name)
+    return found
 
 
 class Query(QueryParams):
@@ -221,6 +253,16 @@ class ApiTokenCreate(Body):
     expires_at: UtcDatetime | None = None
 
 
+# The knowledge base, whiteboards and billing take their native bodies as they are, in camelCase.
+KbCreate = camel_twin(kb.KbCreate)
+KbUpdate = camel_twin(kb.KbUpdate)
+WhiteboardCreate = camel_twin(whiteboards.WhiteboardCreate)
+WhiteboardSave = camel_twin(whiteboards.WhiteboardSave)
+ShareCreate = camel_twin(whiteboards.ShareCreate)
+SubscriptionCreate = camel_twin(billing.SubscriptionCreate)
+SubscriptionCancel = camel_twin(billing.SubscriptionCancel)
+
+
 # --- queries -------------------------------------------------------------------------------------------------
 
 
@@ -244,6 +286,15 @@ class TaskQuery(Paging):
 class TeamQuery(Paging):
     role: Literal["owner", "admin", "member"] | None = None
     search: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+
+class KbQuery(Paging):
+    type: Literal["article", "category"] | None = None
+    parent_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+
+
+class ShareLink(Query):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
 class SearchQuery(Query):

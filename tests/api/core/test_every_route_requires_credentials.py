@@ -25,6 +25,10 @@ PUBLIC = {
     # Billing: the payer's browser comes back from PayPal (or the local sandbox's signed approval link).
     ("GET", "/api/v1/billing/return"),
     ("GET", "/api/v1/billing/sandbox/approve"),
+    # TataTrack's whiteboard share links: the token in the query is the credential.
+    ("GET", "/api/whiteboards/share"),
+    ("PUT", "/api/whiteboards/share"),
+    ("PATCH", "/api/whiteboards/share"),
 }
 # A prefix of public routes whose whole family authenticates by other means (signatures, share tokens).
 PUBLIC_PREFIXES = ("/api/v1/git/hooks/", "/api/v1/billing/webhook", "/api/billing/webhook", "/api/auth/login")
