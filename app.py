@@ -1,43 +1,10 @@
 from chalice import Chalice
 
-from chalicelib.audit.routes import bp as audit
-from chalicelib.auth.routes import bp as auth
-from chalicelib.billing.routes import bp as billing
-from chalicelib.chat.routes import bp as chat
-from chalicelib.checklists.routes import bp as checklists
-from chalicelib.clients.routes import bp as clients
-from chalicelib.comments.routes import bp as comments
 from chalicelib.core import events, idempotency, jobs
 from chalicelib.core.config import get_settings
 from chalicelib.core.http import install_error_envelope
+from chalicelib.core.routing import lazy_blueprint
 from chalicelib.core.timeutil import from_rfc3339
-from chalicelib.dependencies.routes import bp as dependencies
-from chalicelib.files import service as files
-from chalicelib.files.routes import bp as files_routes
-from chalicelib.git.routes import bp as git
-from chalicelib.health.routes import bp as health
-from chalicelib.invoices import service as invoices
-from chalicelib.invoices.routes import bp as invoice_routes
-from chalicelib.kb.routes import bp as kb
-from chalicelib.labels.routes import bp as labels
-from chalicelib.milestones.routes import bp as milestones
-from chalicelib.notifications import reminders
-from chalicelib.notifications.routes import bp as notifications
-from chalicelib.orgs.routes import bp as orgs
-from chalicelib.payments.routes import bp as payments
-from chalicelib.projects.routes import bp as projects
-from chalicelib.recurrences import service as recurrences
-from chalicelib.recurrences.routes import bp as recurrence_routes
-from chalicelib.reports.routes import bp as reports
-from chalicelib.search.routes import bp as search
-from chalicelib.statuses.routes import bp as statuses
-from chalicelib.task_groups.routes import bp as task_groups
-from chalicelib.task_labels.routes import bp as task_labels
-from chalicelib.tasks.routes import bp as tasks
-from chalicelib.tatatrack.routes import bp as tatatrack
-from chalicelib.time_entries.routes import bp as time_entries
-from chalicelib.users.routes import bp as users
-from chalicelib.whiteboards.routes import bp as whiteboards
 
 app = Chalice(app_name="stint")
 # Invoices are also served as PDF documents (GET /invoices/{id}/pdf).
@@ -47,40 +14,43 @@ app.api.binary_types.append("multipart/form-data")
 install_error_envelope(app)
 idempotency.install(app)  # inside the envelope: replays and claims around every view
 
-for blueprint in (
-    health,
-    auth,
-    users,
-    orgs,
-    audit,
-    projects,
-    clients,
-    labels,
-    statuses,
-    tasks,
-    task_groups,
-    milestones,
-    recurrence_routes,
-    comments,
-    checklists,
-    task_labels,
-    dependencies,
-    search,
-    time_entries,
-    reports,
-    invoice_routes,
-    payments,
-    notifications,
-    chat,
-    files_routes,
-    git,
-    kb,
-    whiteboards,
-    billing,
+# Route modules are named, not imported: each is imported on the first request to one of its routes, so a
+# cold start pays for the domains it uses (decision 66). Domain code is imported inside the handlers below.
+for module in (
+    "chalicelib.health.routes",
+    "chalicelib.openapi.routes",
+    "chalicelib.auth.routes",
+    "chalicelib.users.routes",
+    "chalicelib.orgs.routes",
+    "chalicelib.audit.routes",
+    "chalicelib.projects.routes",
+    "chalicelib.clients.routes",
+    "chalicelib.labels.routes",
+    "chalicelib.statuses.routes",
+    "chalicelib.tasks.routes",
+    "chalicelib.task_groups.routes",
+    "chalicelib.milestones.routes",
+    "chalicelib.recurrences.routes",
+    "chalicelib.comments.routes",
+    "chalicelib.checklists.routes",
+    "chalicelib.task_labels.routes",
+    "chalicelib.dependencies.routes",
+    "chalicelib.search.routes",
+    "chalicelib.time_entries.routes",
+    "chalicelib.reports.routes",
+    "chalicelib.invoices.routes",
+    "chalicelib.payments.routes",
+    "chalicelib.notifications.routes",
+    "chalicelib.chat.routes",
+    "chalicelib.files.routes",
+    "chalicelib.git.routes",
+    "chalicelib.kb.routes",
+    "chalicelib.whiteboards.routes",
+    "chalicelib.billing.routes",
 ):
-    app.register_blueprint(blueprint, url_prefix="/api/v1")
+    app.register_blueprint(lazy_blueprint(module), url_prefix="/api/v1")
 # The TataTrack document's surface: an adapter over the same services (DESIGN.md §1).
-app.register_blueprint(tatatrack, url_prefix="/api")
+app.register_blueprint(lazy_blueprint("chalicelib.tatatrack.routes"), url_prefix="/api")
 
 
 @app.on_sqs_message(queue=get_settings().jobs_queue, batch_size=10)
@@ -105,30 +75,42 @@ def sweep_outbox(event):
 
 @app.schedule("rate(1 hour)")
 def send_due_reminders(event):
+    from chalicelib.notifications import reminders
+
     return reminders.send_due_reminders(now=from_rfc3339(event.time))
 
 
 @app.schedule("rate(1 hour)")
 def send_daily_digests(event):
+    from chalicelib.notifications import reminders
+
     return reminders.send_daily_digests(now=from_rfc3339(event.time))
 
 
 @app.schedule("rate(1 hour)")
 def materialise_recurrences(event):
+    from chalicelib.recurrences import service as recurrences
+
     return recurrences.materialise_due(now=from_rfc3339(event.time))
 
 
 @app.lambda_function(name="thumbnails")
 def make_thumbnails(event, context):
     """Invoked by the files bucket's ObjectCreated notification (wired in infra/), in AWS only."""
+    from chalicelib.files import service as files
+
     files.on_s3_event(event)
 
 
 @app.schedule("rate(1 hour)")
 def clean_abandoned_uploads(event):
+    from chalicelib.files import service as files
+
     return files.clean_abandoned_uploads(now=from_rfc3339(event.time))
 
 
 @app.schedule("rate(1 hour)")
 def mark_overdue_invoices(event):
+    from chalicelib.invoices import service as invoices
+
     return invoices.mark_overdue(now=from_rfc3339(event.time))

@@ -19,7 +19,7 @@ from typing import Any
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError, UpdateError
 
-from chalicelib.core import jobs
+from chalicelib.core import jobs, routing
 from chalicelib.core.aws import client
 from chalicelib.core.config import get_settings
 from chalicelib.core.db import Item, TimestampAttribute
@@ -281,6 +281,7 @@ def _claim(event: Event, name: str) -> bool:
 def handle(body: str) -> None:
     """Run every subscriber of the event in one message body, each once per event id. Raises on failure."""
     event = Event.from_message(body)
+    routing.load_all()  # subscribers register when their domain is imported (decision 66)
     for name, handler in _subscribers.get(event.type, []):
         if not _claim(event, name):
             logger.info("duplicate event skipped", extra={"event_id": event.id, "subscriber": name})

@@ -12,6 +12,7 @@ from typing import Any
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError
 
+from chalicelib.core import routing
 from chalicelib.core.aws import client
 from chalicelib.core.config import get_settings
 from chalicelib.core.db import Item
@@ -77,6 +78,7 @@ def run(message_body: str) -> None:
     """Run the job in one SQS message body, once per job id. Raises if the handler fails."""
     message = json.loads(message_body)
     name, job_id = message["job"], message["id"]
+    routing.load_all()  # handlers register when their domain is imported (decision 66)
     handlers = _handlers.get(name)
     if not handlers:
         logger.error("unknown job dropped", extra={"job": name, "job_id": job_id})

@@ -22,6 +22,9 @@ PUBLIC = {
     ("POST", "/api/v1/auth/reset-password"),
     ("POST", "/api/v1/auth/verify-email"),
     ("POST", "/api/v1/invitations/accept"),
+    # The generated API description and the page that renders it (decision 65).
+    ("GET", "/api/v1/openapi.json"),
+    ("GET", "/api/v1/docs"),
     # Billing: the payer's browser comes back from PayPal (or the local sandbox's signed approval link).
     ("GET", "/api/v1/billing/return"),
     ("GET", "/api/v1/billing/sandbox/approve"),
