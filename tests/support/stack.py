@@ -20,9 +20,10 @@ def free_port() -> int:
 
 
 class LocalStack:
-    def __init__(self, local_dir: Path, *, dynamodb_in_memory: bool = False) -> None:
+    def __init__(self, local_dir: Path, *, dynamodb_in_memory: bool = False, env: dict[str, str] | None = None) -> None:
         self.local_dir = local_dir
         self.dynamodb_in_memory = dynamodb_in_memory
+        self.env = env or {}  # extra settings for the stack (e.g. STINT_API_RATE_LIMIT_PER_MINUTE)
         self.ports = {"api": free_port(), "dynamodb": free_port(), "moto": free_port()}
         self.process: subprocess.Popen | None = None
 
@@ -44,6 +45,7 @@ class LocalStack:
 
     def start(self, timeout: float = 120) -> None:
         env = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "STINT_"))}
+        env.update(self.env)
         self.process = subprocess.Popen(
             [
                 sys.executable,
