@@ -392,6 +392,20 @@ def cancel_subscription(*, principal: Principal, body: SubscriptionCancel) -> Bi
     return get_state(principal=principal)
 
 
+def end_subscription_of_deleted_org(*, org_id: str) -> None:
+    """Cancel a deleted org's live subscription at PayPal, so it stops being charged (the org deletion job).
+
+    Raises while PayPal is unreachable, so the job is retried; a refusal (e.g. already cancelled) is logged.
+    """
+    account = _read(org_id)
+    if account is None or account.subscription_status not in LIVE:
+        return
+    try:
+        _provider().cancel_subscription(subscription_id=account.subscription_id, reason="Organization deleted")
+    except PayPalRefused as error:
+        logger.error("PayPal refused to cancel a deleted org's subscription", extra={"status": error.status})
+
+
 def _changed(account: BillingAccount, after: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in after.items() if getattr(account, name) != value}
 

@@ -254,6 +254,7 @@ def delete(*, principal: Principal, org_id: str) -> None:
 def _delete_organization_data(payload: dict) -> None:
     """Delete every item in the org's partition (a Query, page by page), then the org itself."""
     org_id = payload["org_id"]
+    billing.end_subscription_of_deleted_org(org_id=org_id)  # before its account item goes with the partition
     org_pk, org_sk = Organization.keys(org_id)
     with Item.batch_write() as batch:
         for item in Item.query(org_pk):

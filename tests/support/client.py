@@ -5,7 +5,7 @@ from typing import Any
 
 from chalice import Chalice
 from chalice.config import Config
-from chalice.test import Client, HTTPResponse, TestHTTPClient
+from chalice.test import HTTPResponse, TestHTTPClient
 
 from devstack.gateway import EnvelopeGateway
 
@@ -21,7 +21,8 @@ class ApiClient:
 
     def __init__(self, app: Chalice, token: str | None = None) -> None:
         self._app = app
-        self._http = _GatewayHTTPClient(app, Client(app)._chalice_config)
+        # No project config: a stage's environment_variables would override the tests' settings per request.
+        self._http = _GatewayHTTPClient(app, Config.create())
         self.token = token
 
     def as_token(self, token: str | None) -> "ApiClient":

@@ -5,6 +5,7 @@ import pytest
 from tests.api.auth.helpers import assert_error
 from tests.api.billing import fake_paypal
 from tests.api.billing.helpers import CANCEL, CREATE, activated, audit_actions, deliver, event, state, subscribe
+from tests.support.factories import drain_jobs
 
 
 def _active(api, paypal, owner, plan: str = "pro") -> str:
@@ -198,3 +199,15 @@ def test_another_orgs_admin_cannot_touch_this_orgs_subscription(api, owner, outs
     # THEN there is none in their org, and the owner's stays active
     assert_error(response, 409, "conflict")
     assert state(owner)["plan"] == "pro"
+
+
+def test_deleting_the_organization_cancels_its_subscription_at_paypal(api, owner, paypal):
+    # GIVEN an org paying for Pro
+    subscription_id = _active(api, paypal, owner)
+    # WHEN the owner deletes the org and the deletion job runs
+    assert owner.api.delete(f"/api/v1/organizations/{owner.org_id}").status_code == 204
+    drain_jobs()
+    # THEN PayPal was told to stop charging for it
+    assert paypal.subscriptions[subscription_id]["status"] == "CANCELLED"
+    [call] = paypal.calls(f"/v1/billing/subscriptions/{subscription_id}/cancel")
+    assert call.body == {"reason": "Organization deleted"}
