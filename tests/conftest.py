@@ -31,6 +31,7 @@ from moto import mock_aws  # noqa: E402
 
 from chalicelib.core.db import table_definition  # noqa: E402
 from chalicelib.core.metrics import count_dynamodb_calls  # noqa: E402
+from tests.support import faults  # noqa: E402, F401  (the DynamoDB fault hook, before any botocore session)
 from tests.support.client import ApiClient  # noqa: E402
 
 

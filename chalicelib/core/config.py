@@ -43,6 +43,11 @@ class Settings:
     api_rate_limit_per_minute: int = 100
     # Registrations (attempts) per source IP per hour.
     register_limit_per_ip_per_hour: int = 20
+    # DynamoDB client limits per attempt, and retries of throttled or timed-out calls (PynamoDB's defaults: 15 s,
+    # 30 s, 3). AWS stages lower the timeouts so a hung call ends as a 503 well inside API Gateway's 29 s.
+    dynamodb_connect_timeout_seconds: int = 15
+    dynamodb_read_timeout_seconds: int = 30
+    dynamodb_max_retry_attempts: int = 3
     # Signs pagination cursors and other opaque server tokens.
     signing_secret: str = "local-signing-secret-change-me-0123456789"
     # 1 lets outgoing webhooks reach private, loopback and link-local addresses: tests and the local stack only

@@ -16,7 +16,8 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.core import metrics  # noqa: F401  (installs the DynamoDB call hook before any session exists)
+# Both install botocore hooks before any session exists: call counting, and throttles/timeouts as 503s.
+from chalicelib.core import metrics, unavailable  # noqa: F401
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import Conflict
 from chalicelib.core.timeutil import from_rfc3339, to_sortable
@@ -83,6 +84,9 @@ class Item(Model):
     class Meta:
         table_name = get_settings().table_name
         region = _region()
+        connect_timeout_seconds = get_settings().dynamodb_connect_timeout_seconds
+        read_timeout_seconds = get_settings().dynamodb_read_timeout_seconds
+        max_retry_attempts = get_settings().dynamodb_max_retry_attempts
 
     PK = UnicodeAttribute(hash_key=True)
     SK = UnicodeAttribute(range_key=True)
@@ -137,8 +141,14 @@ def key_prefix(attribute, prefix: str):
 
 @lru_cache(maxsize=1)
 def connection() -> Connection:
-    """The shared low-level connection used for transactions."""
-    return Connection(region=_region())
+    """The shared low-level connection used for transactions (with the models' timeouts and retries)."""
+    meta = Item.Meta
+    return Connection(
+        region=_region(),
+        connect_timeout_seconds=meta.connect_timeout_seconds,
+        read_timeout_seconds=meta.read_timeout_seconds,
+        max_retry_attempts=meta.max_retry_attempts,
+    )
 
 
 _CANCELLED_BY = {"ConditionalCheckFailed", "TransactionConflict"}
