@@ -87,6 +87,7 @@ def build(app: Chalice, *, title: str = "Stint API", version: str = "1") -> dict
         if served[entry["operationId"]] > 1:  # one function behind PUT and PATCH
             entry["operationId"] += f"_{operation.method.lower()}"
         paths.setdefault(operation.path, {})[operation.method.lower()] = entry
+    _link_created_resources(paths, components)
     return {
         "openapi": OPENAPI_VERSION,
         "info": {
@@ -118,6 +119,30 @@ def build(app: Chalice, *, title: str = "Stint API", version: str = "1") -> dict
             },
         },
     }
+
+
+def _link_created_resources(paths: dict[str, dict[str, Any]], components: dict[str, Any]) -> None:
+    """OpenAPI links from `POST /things` (201 with an `id`) to the operations on `/things/{thing_id}`.
+
+    They tell a client, and schemathesis' stateful runs, where a created resource's id goes next.
+    """
+    for path, item in paths.items():
+        created = item.get("post", {}).get("responses", {}).get("201")
+        schema = (created or {}).get("content", {}).get(JSON, {}).get("schema", {})
+        if "$ref" not in schema or "id" not in components[schema["$ref"].rsplit("/", 1)[1]].get("properties", {}):
+            continue
+        links = {}
+        for target_path, target in paths.items():
+            match = re.fullmatch(re.escape(path) + r"/\{([^}/]+)\}(/[^{}]*)?", target_path)
+            if match is None:
+                continue
+            for operation in target.values():
+                links[operation["operationId"]] = {
+                    "operationId": operation["operationId"],
+                    "parameters": {f"path.{match.group(1)}": "$response.body#/id"},
+                }
+        if links:
+            created["links"] = links
 
 
 def _components(found: list[Operation]) -> tuple[dict[str, Any], dict[tuple[type[BaseModel], str], dict]]:

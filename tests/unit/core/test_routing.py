@@ -82,7 +82,7 @@ def test_a_module_whose_decorators_are_not_literal_is_imported_at_once(tmp_path,
         "def things():\n"
         "    return {'things': []}\n"
     )
-    monkeypatch.setattr(routing, "_ROOT", tmp_path)
+    monkeypatch.setattr(routing, "_ROOT", str(tmp_path))
     monkeypatch.syspath_prepend(str(tmp_path))
     # WHEN it is registered lazily
     blueprint = routing.lazy_blueprint("computed.routes")
