@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import BeforeValidator, Field, StringConstraints
 
 from chalicelib.core.schemas import CursorPageParams, QueryParams, RequestBody, ResponseModel, UtcDatetime
 from chalicelib.core.validators import Cents
@@ -87,7 +87,19 @@ class EntryFilters(QueryParams):
     running: bool | None = None
 
 
+def _day_start(value):
+    """TrackingTabs bounds may be plain dates (`2026-05-24`): that day's 00:00 UTC, so `to` stays exclusive."""
+    if isinstance(value, str) and len(value) == 10:
+        return f"{value}T00:00:00Z"
+    return value
+
+
+TrackingTabsBound = Annotated[UtcDatetime, BeforeValidator(_day_start)]
+
+
 class TrackingTabsPaging(EntryFilters):
+    since: TrackingTabsBound | None = Field(default=None, alias="from")
+    until: TrackingTabsBound | None = Field(default=None, alias="to")
     limit: Annotated[int, Field(ge=1, le=200)] = 50
     offset: Annotated[int, Field(ge=0, le=100_000)] = 0
     cursor: str | None = None

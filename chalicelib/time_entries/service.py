@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from chalicelib.audit import service as audit
 from chalicelib.core.auth import Principal
 from chalicelib.core.db import TransactionCancelled, transact
-from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.listing import Page, all_of, query_page
 from chalicelib.core.timeutil import epoch_seconds, to_sortable, utcnow
@@ -385,7 +385,12 @@ def _stop(principal: Principal, entry: TimeEntry) -> TimeEntry:
 
 
 def _editable(principal: Principal, entry_id: str) -> TimeEntry:
-    entry = get(principal=principal, entry_id=entry_id)
+    """An entry the caller may change: 404 if it is not in the org, 403 if it is a colleague's (members)."""
+    entry = TimeEntry.get_or_none(*TimeEntry.keys(principal.org_id, entry_id)) if is_id(entry_id, "te") else None
+    if entry is None:
+        raise NotFound("Time entry not found.")
+    if entry.user_id != principal.user_id and not principal.is_admin:
+        raise Forbidden("Members can only change their own time entries.")
     if entry.invoice_id:
         raise Conflict(f"This time entry is billed on invoice {entry.invoice_id} and can no longer change.")
     return entry
