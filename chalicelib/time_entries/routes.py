@@ -12,6 +12,7 @@ from chalicelib.time_entries.schemas import (
     EntryCreate,
     EntryOut,
     EntryPatch,
+    TagsQuery,
     TimeEntryCreate,
     TimeEntryOut,
     TimeEntryUpdate,
@@ -112,8 +113,11 @@ def delete_entry(entry_id):
 
 @bp.route("/tags", methods=["GET"])
 def list_tags():
-    tags = service.tags(principal=current_principal(bp.current_request))
-    return page_response([{"name": tag.name, "count": int(tag.count)} for tag in tags], next_cursor=None)
+    principal = current_principal(bp.current_request)
+    query = parse_query(bp.current_request, TagsQuery)
+    page = service.tags(principal=principal, limit=query.limit, cursor=query.cursor)
+    tags = [{"name": tag.name, "count": int(tag.count)} for tag in page.items]
+    return page_response(tags, next_cursor=page.next_cursor, limit=query.limit)
 
 
 # --- TRCR ----------------------------------------------------------------------------------------------------

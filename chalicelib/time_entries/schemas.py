@@ -105,6 +105,13 @@ class TrackingTabsPaging(EntryFilters):
     cursor: str | None = None
 
 
+class TagsQuery(QueryParams):
+    """GET /tags: the document lists "all tags"; pages of up to 200 (its page maximum) keep it bounded."""
+
+    limit: Annotated[int, Field(ge=1, le=200)] = 200
+    cursor: str | None = None
+
+
 class TrcrPaging(EntryFilters, CursorPageParams):
     pass
 

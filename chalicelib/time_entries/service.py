@@ -146,13 +146,18 @@ def entries_between(
     return source.query(hash_key, _range(sort_key, since, until), attributes_to_get=wanted)
 
 
-def tags(*, principal: Principal) -> list[TagUsage]:
-    """The org's time-entry tags with how many entries use each."""
-    return [
-        tag
-        for tag in TagUsage.query(f"ORG#{principal.org_id}", TagUsage.SK.startswith(TagUsage.SK_PREFIX))
-        if tag.count > 0
-    ]
+def tags(*, principal: Principal, limit: int, cursor: str | None = None) -> Page:
+    """The org's time-entry tags in name order, with how many entries use each (unused ones left out)."""
+    return query_page(
+        TagUsage,
+        TagUsage.keys(principal.org_id, "")[0],
+        range_key_condition=TagUsage.SK.startswith(TagUsage.SK_PREFIX),
+        filter_condition=TagUsage.count > 0,
+        limit=limit,
+        cursor=cursor,
+        newest_first=False,
+        scope=f"{principal.org_id}:tags",
+    )
 
 
 # --- validation ----------------------------------------------------------------------------------------------

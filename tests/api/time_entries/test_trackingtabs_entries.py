@@ -72,3 +72,26 @@ def test_another_workspaces_entry_is_not_found(api, owner, method):
     # THEN 404, and the entry is untouched
     assert response.status_code == 404
     assert stranger.api.get(f"/api/v1/entries/{entry['id']}").json_body["billable"] is True
+
+
+def test_tag_list_pages_in_name_order_and_follows_its_cursor(owner):
+    # GIVEN entries using three tags, one of which is no longer used
+    owner.api.post(
+        "/api/v1/entries",
+        json={"start": "2026-05-24T14:00:00Z", "stop": "2026-05-24T15:00:00Z", "tags": ["writing", "admin", "calls"]},
+    )
+    dropped = _entry(owner, "2026-05-24T16:00:00Z", "2026-05-24T17:00:00Z")
+    owner.api.patch(f"/api/v1/entries/{dropped['id']}", json={"tags": ["old"]})
+    owner.api.patch(f"/api/v1/entries/{dropped['id']}", json={"tags": []})
+    # WHEN the tags are listed two at a time
+    first = owner.api.get("/api/v1/tags?limit=2").json_body
+    second = owner.api.get(f"/api/v1/tags?limit=2&cursor={first['next_cursor']}").json_body
+    # THEN the used tags come in name order across both pages, the unused one nowhere
+    assert [tag["name"] for tag in first["data"]] == ["admin", "calls"] and first["has_more"] is True
+    assert [tag["name"] for tag in second["data"]] == ["writing"] and second["has_more"] is False
+
+
+def test_tag_list_refuses_a_page_over_200(owner):
+    response = owner.api.get("/api/v1/tags?limit=201")
+    assert response.status_code == 400
+    assert response.json_body["error"]["details"][0]["field"] == "limit"
