@@ -1,8 +1,9 @@
 """Both documents' shapes of one TimeEntry: TrackingTabs (`start/stop`) and TRCR (`started_at/stopped_at`)."""
 
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field, StringConstraints
+from pydantic import BeforeValidator, Field, StringConstraints, field_validator
 
 from chalicelib.core.schemas import CursorPageParams, QueryParams, RequestBody, ResponseModel, UtcDatetime
 from chalicelib.core.validators import Cents
@@ -112,8 +113,29 @@ class TagsQuery(QueryParams):
     cursor: str | None = None
 
 
+def _whole_day(value: object, *, end: bool) -> object:
+    """A TRCR `YYYY-MM-DD` bound is a whole UTC day: `from` its first instant, `to` the next day's (decision 73)."""
+    if isinstance(value, str) and len(value.strip()) == 10:
+        try:
+            day = date.fromisoformat(value.strip())
+        except ValueError:
+            return value  # the timestamp check names the field
+        return datetime.combine(day + timedelta(days=1) if end else day, time.min, tzinfo=UTC)
+    return value
+
+
 class TrcrPaging(EntryFilters, CursorPageParams):
-    pass
+    """TRCR's list: `from`/`to` also take dates (the document's example), `to` being the last day listed."""
+
+    @field_validator("since", mode="before")
+    @classmethod
+    def _from_day(cls, value: object) -> object:
+        return _whole_day(value, end=False)
+
+    @field_validator("until", mode="before")
+    @classmethod
+    def _to_day(cls, value: object) -> object:
+        return _whole_day(value, end=True)
 
 
 def _duration(entry) -> int | None:
