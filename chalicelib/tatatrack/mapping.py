@@ -36,7 +36,7 @@ from chalicelib.tatatrack.schemas import (
 Native = TypeVar("Native", bound=BaseModel)
 
 # Native field → the document's name, where it is not simply the camelCase of the native one.
-RENAMED = {"name": "fullName", "organization_id": "workspaceId", "file": "avatarData"}
+RENAMED = {"name": "fullName", "organization_id": "workspaceId"}
 # The document's statuses → the workflow's built-in codes (decision 52); reading goes through tasks.phase_of.
 PHASE_STATUS = {"todo": "open", "in_progress": "in_progress", "done": "done"}
 # The document has three priorities; Stint's fourth, `urgent`, reads as the highest of them.
