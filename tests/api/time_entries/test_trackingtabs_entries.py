@@ -61,12 +61,12 @@ def test_admin_updates_and_deletes_a_members_entry(api, owner):
     assert owner.api.delete(f"/api/v1/entries/{entry['id']}").status_code == 204
 
 
-@pytest.mark.parametrize("method", ["patch", "delete"])
+@pytest.mark.parametrize("method", ["get", "patch", "delete"])
 def test_another_workspaces_entry_is_not_found(api, owner, method):
     # GIVEN an entry in another workspace
     stranger = factories.register(api)
     entry = _entry(stranger, "2026-05-24T14:00:00Z", "2026-05-24T15:00:00Z")
-    # WHEN the owner of this workspace patches or deletes it
+    # WHEN the owner of this workspace reads, patches or deletes it
     kwargs = {"json": {"billable": False}} if method == "patch" else {}
     response = getattr(owner.api, method)(f"/api/v1/entries/{entry['id']}", **kwargs)
     # THEN 404, and the entry is untouched
