@@ -133,6 +133,11 @@ def _labels(group_by: str, keys, context: _Context) -> dict[str, str]:
     return {key: key for key in keys}
 
 
+def _through(until):
+    """TRCR's timesheet and utilization: a date `to` is the last day counted (decision 73); instants stay exclusive."""
+    return until if isinstance(until, datetime) else until + timedelta(days=1)
+
+
 def _entries(principal: Principal, since, until, user_id: str | None = None, fields=time_entries.REPORT_FIELDS):
     start, end = _bounds(since, until)
     entries = time_entries.entries_between(principal=principal, since=start, until=end, user_id=user_id, fields=fields)
@@ -169,7 +174,7 @@ def timesheet(*, principal: Principal, query: TimesheetQuery) -> dict:
     """Hours per user per period (or per user / per project) in the range, filtered."""
     context, now = _Context(principal), utcnow()
     fields = (*time_entries.REPORT_FIELDS, "description", "invoice_id")
-    start, end, entries = _entries(principal, query.since, query.until, user_id=query.user_id, fields=fields)
+    start, end, entries = _entries(principal, query.since, _through(query.until), user_id=query.user_id, fields=fields)
     rows: dict[tuple[str, str], Tally] = defaultdict(Tally)
     for entry in entries:
         if query.project_id and entry.project_id != query.project_id:
@@ -209,7 +214,7 @@ def utilization(*, principal: Principal, query: UtilizationQuery) -> dict:
     """Tracked vs available hours per member; available = working days × target hours per day."""
     now = utcnow()
     fields = ("user_id", "start", "stop")
-    start, end, entries = _entries(principal, query.since, query.until, user_id=query.user_id, fields=fields)
+    start, end, entries = _entries(principal, query.since, _through(query.until), user_id=query.user_id, fields=fields)
     tracked: dict[str, int] = defaultdict(int)
     for entry in entries:
         tracked[entry.user_id] += _seconds(entry, now)
