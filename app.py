@@ -1,6 +1,6 @@
 from chalice import Chalice
 
-from chalicelib.core import events, idempotency, jobs
+from chalicelib.core import events, idempotency, jobs, observability
 from chalicelib.core.config import get_settings
 from chalicelib.core.http import install_error_envelope
 from chalicelib.core.routing import lazy_blueprint
@@ -13,6 +13,7 @@ app.api.binary_types.append("application/pdf")
 app.api.binary_types.append("multipart/form-data")
 install_error_envelope(app)
 idempotency.install(app)  # inside the envelope: replays and claims around every view
+observability.install(app)  # logs and metrics of every SQS batch, stream batch and scheduled run
 
 # Route modules are named, not imported: each is imported on the first request to one of its routes, so a
 # cold start pays for the domains it uses (decision 66). Domain code is imported inside the handlers below.

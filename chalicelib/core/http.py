@@ -1,7 +1,6 @@
 """HTTP plumbing shared by every route: the error envelope, body/query parsing, responses."""
 
 import json
-import time
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
@@ -9,6 +8,7 @@ from chalice import Chalice, Response
 from chalice.app import Request
 from pydantic import BaseModel, ValidationError
 
+from chalicelib.core import observability
 from chalicelib.core.errors import AppError, PayloadTooLarge, ValidationFailed
 from chalicelib.core.ids import new_id
 from chalicelib.core.logs import logger
@@ -87,8 +87,8 @@ def install_error_envelope(app: Chalice) -> None:
         request_id_var.set(request_id)
         extra_headers: dict[str, str] = {}
         _response_headers.set(extra_headers)
-        started = time.perf_counter()
-        logger.append_keys(request_id=request_id, route=getattr(request, "path", None))
+        started = observability.request_started()
+        logger.append_keys(request_id=request_id, route=observability.route_of(request))
         try:
             response = get_response(request)
         except AppError as error:
@@ -97,14 +97,7 @@ def install_error_envelope(app: Chalice) -> None:
             response = _render_app_error(error, request_id)
         response = _envelope_framework_error(response, request_id)
         response.headers = {**extra_headers, **response.headers, "X-Request-Id": request_id}
-        logger.info(
-            "request",
-            extra={
-                "method": getattr(request, "method", None),
-                "status": response.status_code,
-                "latency_ms": round((time.perf_counter() - started) * 1000, 2),
-            },
-        )
+        observability.request_finished(request, response, started)
         logger.remove_keys(["request_id", "route", "org_id"])
         return response
 

@@ -1,4 +1,4 @@
-"""Counts DynamoDB API calls through a botocore event hook, for tests and benchmarks.
+"""Counts DynamoDB API calls through a botocore event hook, for tests, benchmarks and per-request metrics.
 
 The hook is added to botocore's built-in handler list, so every session created afterwards (boto3's and
 PynamoDB's alike) reports its calls; counting only happens inside `count_dynamodb_calls()`.
@@ -13,9 +13,12 @@ from botocore import handlers
 
 _lock = threading.Lock()
 _active: list[Counter] = []
+_made = 0  # every call this process made; per-request metrics take differences (core.observability)
 
 
 def _on_dynamodb_call(model, **_kwargs) -> None:
+    global _made
+    _made += 1
     if not _active:
         return
     with _lock:
@@ -47,3 +50,8 @@ def count_dynamodb_calls() -> Iterator[DynamoCalls]:
     finally:
         with _lock:
             _active.remove(calls)
+
+
+def dynamodb_calls_made() -> int:
+    """How many DynamoDB calls this process has made so far (any thread)."""
+    return _made
