@@ -28,7 +28,9 @@ PUBLIC = {
     # Billing: the payer's browser comes back from PayPal (or the local sandbox's signed approval link).
     ("GET", "/api/v1/billing/return"),
     ("GET", "/api/v1/billing/sandbox/approve"),
-    # TataTrack's whiteboard share links: the token in the query is the credential.
+    # Whiteboard share links (native and TataTrack): the token in the query is the credential.
+    ("GET", "/api/v1/whiteboards/share"),
+    ("PUT", "/api/v1/whiteboards/share"),
     ("GET", "/api/whiteboards/share"),
     ("PUT", "/api/whiteboards/share"),
     ("PATCH", "/api/whiteboards/share"),
