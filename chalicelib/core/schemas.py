@@ -11,7 +11,10 @@ from chalicelib.core.timeutil import to_rfc3339
 def _require_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("must be an RFC 3339 timestamp with a timezone, e.g. 2026-03-28T09:00:00Z")
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as error:  # e.g. 0001-01-01T00:00:00+01:00 is before the first UTC instant
+        raise ValueError("is out of range") from error
 
 
 # Accepted with any offset, stored and rendered in UTC with a `Z`.

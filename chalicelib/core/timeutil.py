@@ -12,7 +12,7 @@ def utcnow() -> datetime:
 def to_rfc3339(value: datetime) -> str:
     """`2026-03-28T09:00:00Z`, with milliseconds only when present."""
     value = value.astimezone(UTC)
-    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    text = f"{value.year:04d}-{value:%m-%dT%H:%M:%S}"  # strftime's %Y is not padded before year 1000
     if value.microsecond:
         text += f".{value.microsecond // 1000:03d}"
     return text + "Z"
@@ -31,4 +31,4 @@ def epoch_seconds(value: datetime) -> int:
 def to_sortable(value: datetime) -> str:
     """Fixed-width RFC 3339 with milliseconds (`2026-03-28T09:00:00.000Z`): sorts as text, for keys."""
     value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    return f"{value.year:04d}-{value:%m-%dT%H:%M:%S}.{value.microsecond // 1000:03d}Z"
