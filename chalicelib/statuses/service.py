@@ -3,6 +3,7 @@
 import hashlib
 
 from chalicelib.audit import service as audit
+from chalicelib.core import jobs
 from chalicelib.core.auth import Principal
 from chalicelib.core.db import Item, TransactionCancelled, key_prefix, transact
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
@@ -13,6 +14,7 @@ from chalicelib.statuses.models import StatusUsage, TaskStatus
 from chalicelib.statuses.schemas import StatusCreate, StatusReorder, StatusUpdate
 
 DEFAULT_STATUS = "open"
+STATUS_DELETED_JOB = "task_status_deleted"  # the tasks domain moves the status's tasks to DEFAULT_STATUS
 # code, label, color, position, terminal: present in every org from the start.
 _BUILTINS = (
     ("open", "Open", "#64748b", "a", False),
@@ -199,7 +201,7 @@ def _still_there(status: TaskStatus):
 
 
 def delete(*, principal: Principal, status_id: str) -> None:
-    """Delete a custom status (admins) that no task uses; built-ins and statuses in use are a 409."""
+    """Delete a custom status (admins); its tasks move to the default status in the background (decision 74)."""
     principal.require_admin()
     status = _by_id(principal.org_id, status_id)
     if status.builtin:
@@ -209,11 +211,6 @@ def delete(*, principal: Principal, status_id: str) -> None:
         raise Conflict(f"Statuses {', '.join(referrers)} advance to this status; change them first.")
 
     def write(tx) -> None:
-        tx.condition_check(
-            StatusUsage,
-            *StatusUsage.keys(principal.org_id, status.code),
-            condition=StatusUsage.count.does_not_exist() | (StatusUsage.count <= 0),
-        )
         tx.delete(status, condition=TaskStatus.PK.exists())
         audit.record(
             tx,
@@ -228,9 +225,9 @@ def delete(*, principal: Principal, status_id: str) -> None:
     try:
         transact(write)
     except TransactionCancelled as error:
-        if error.failed(*StatusUsage.keys(principal.org_id, status.code)):
-            raise Conflict("This status is in use by tasks; move them to another status first.") from error
         raise NotFound("Task status not found.") from error
+    payload = {"org_id": principal.org_id, "code": status.code, "actor_id": principal.user_id}
+    jobs.enqueue(STATUS_DELETED_JOB, payload | {"actor_role": principal.role})
 
 
 def reorder(*, principal: Principal, body: StatusReorder) -> list[TaskStatus]:

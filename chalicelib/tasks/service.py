@@ -163,7 +163,8 @@ def _last_position(org_id: str, project_id: str, group_id: str | None) -> str | 
 
 def _apply_status(task: Task, status_code: str, workflow: dict) -> None:
     """Set the status, following auto-advance, and keep `done`/`completed_at` in step with it."""
-    status = workflow[status_code]
+    # A task whose status was deleted (its move still queued) lands in the default status when next saved.
+    status = workflow.get(status_code) or workflow[statuses.DEFAULT_STATUS]
     advanced = statuses.next_after_progress(status=status, progress=task.progress)
     if advanced and advanced in workflow:
         status = workflow[advanced]
@@ -646,6 +647,33 @@ def move_group_tasks(*, principal: Principal, project_id: str, group_id: str, li
         _save_changes(principal, task, {"group_id": None})  # appended to the default group, in their order
         moved += 1
     return moved
+
+
+STATUS_MOVE_BATCH = 100  # tasks moved off a deleted status per job run; the job re-enqueues itself for the rest
+
+
+@jobs.job(statuses.STATUS_DELETED_JOB)
+def _move_off_deleted_status(payload: dict) -> None:
+    """Move the tasks of a deleted custom status to the default status, project by project (its counters)."""
+    org_id, code = payload["org_id"], payload["code"]
+    if code in statuses.by_code(org_id=org_id):
+        return  # the code was created again meanwhile: its tasks belong to the new status
+    actor = Principal(user_id=payload["actor_id"], org_id=org_id, role=payload["actor_role"])
+    counters = TaskCount.query(f"ORG#{org_id}", key_prefix(TaskCount.SK, TaskCount.PROJECT_PREFIX))
+    project_ids = [
+        c.SK.removeprefix(TaskCount.PROJECT_PREFIX).rsplit("#", 1)[0]
+        for c in counters
+        if c.count > 0 and c.SK.endswith(f"#{code}")
+    ]
+    moved = 0
+    for project_id in project_ids:
+        partition = Task.project_status_partition(org_id, project_id, code)
+        for task in Task.gsi1.query(partition, limit=STATUS_MOVE_BATCH - moved):
+            _save_changes(actor, task, {"status": statuses.DEFAULT_STATUS})
+            moved += 1
+        if moved >= STATUS_MOVE_BATCH:  # more may remain: continue in a fresh job instead of one long run
+            jobs.enqueue(statuses.STATUS_DELETED_JOB, payload)
+            return
 
 
 def find(*, org_id: str, task_id: str) -> Task | None:

@@ -4,6 +4,7 @@ import pytest
 
 from chalicelib.statuses import service as status_service
 from tests.api.statuses.helpers import BUILTIN_CODES, codes, create_status, status_id, statuses, task
+from tests.support import factories
 
 
 def test_builtin_statuses_exist_from_the_start_in_workflow_order(owner):
@@ -243,18 +244,36 @@ def test_delete_an_unused_custom_status(owner):
     assert owner.api.delete(f"/api/v1/task-statuses/{created['id']}").status_code == 404
 
 
-def test_delete_a_status_in_use_is_409_until_its_tasks_move_on(owner, project_id):
-    # GIVEN a custom status holding a task
+def test_deleting_a_status_in_use_moves_its_tasks_to_the_default_status(owner, project_id):
+    # GIVEN a custom status holding two tasks, and a task in another status
     created = create_status(owner, "blocked")
-    blocked = task(owner, project_id, status="blocked")
+    blocked = [task(owner, project_id, title=f"Blocked {n}", status="blocked") for n in range(2)]
+    busy = task(owner, project_id, title="Busy", status="in_progress")
     # WHEN it is deleted
     response = owner.api.delete(f"/api/v1/task-statuses/{created['id']}")
-    # THEN it conflicts and stays
-    assert response.status_code == 409
-    assert "blocked" in codes(owner)
-    # AND once the task has moved to another status, the status can go
-    assert owner.api.put(f"/api/v1/tasks/{blocked['id']}", json={"status": "open"}).status_code == 200
+    # THEN it is gone at once, and its tasks are moved to `open` (the document: "moved to the default status")
+    assert response.status_code == 204
+    assert "blocked" not in codes(owner)
+    factories.drain_jobs()
+    for moved in blocked:
+        assert owner.api.get(f"/api/v1/tasks/{moved['id']}").json_body["status"] == "open"
+    assert owner.api.get(f"/api/v1/tasks/{busy['id']}").json_body["status"] == "in_progress"
+    stats = owner.api.get("/api/v1/projects/stats").json_body["data"]
+    assert [(row["total"], row["done"]) for row in stats if row["project_id"] == project_id] == [(3, 0)]
+
+
+def test_a_task_edited_before_its_deleted_status_is_moved_lands_in_the_default_status(owner, project_id):
+    # GIVEN a task whose custom status was just deleted, the background move not yet run
+    created = create_status(owner, "blocked")
+    blocked = task(owner, project_id, status="blocked")
     assert owner.api.delete(f"/api/v1/task-statuses/{created['id']}").status_code == 204
+    # WHEN someone edits the task meanwhile
+    response = owner.api.put(f"/api/v1/tasks/{blocked['id']}", json={"title": "Renamed"})
+    # THEN the edit succeeds and the task is in the default status
+    assert response.status_code == 200, response.json_body
+    assert response.json_body["status"] == "open"
+    factories.drain_jobs()
+    assert owner.api.get(f"/api/v1/tasks/{blocked['id']}").json_body["title"] == "Renamed"
 
 
 def test_delete_a_status_whose_task_was_deleted(owner, project_id):
