@@ -15,6 +15,7 @@ import inspect
 import textwrap
 import typing
 from dataclasses import dataclass, field
+from types import UnionType
 from typing import Any
 
 from chalice import Response
@@ -34,6 +35,10 @@ _PAGING = {
     "limit": {"type": "integer"},
     "offset": {"type": "integer"},
 }
+# Functions that rename a body's keys (by qualified name, so discovery imports no domain): the shape is the
+# argument's, renamed when the document is built (`{"$camel": shape, "$opaque": [keys kept as they are]}`).
+_KEY_CASE = {"chalicelib.tatatrack.mapping.camel_keys": "$camel"}
+_SCALARS = {str: "string", int: "integer", float: "number", bool: "boolean", type(None): "null"}
 _BUILTIN_TYPES = {"int": "integer", "str": "string", "bool": "boolean", "float": "number", "len": "integer"}
 
 
@@ -70,6 +75,7 @@ class _Scope:
     assigns: dict[str, list[ast.expr]]
     home: str  # the route's module: its helpers are read like the route
     depth: int = 0
+    hints: dict[str, Any] = field(default_factory=dict)  # the function's parameter annotations
 
     def ours(self, value: Any) -> bool:
         """A function of this code base, whose source can be read."""
@@ -188,7 +194,8 @@ def _bind(function: Any, call: ast.Call, scope: _Scope) -> _Scope | None:
     if arguments.kwarg is not None:
         spread = ast.Dict(keys=[ast.Constant(k.arg) for k in extra], values=[k.value for k in extra])
         bindings[arguments.kwarg.arg] = (spread, scope)
-    return _Scope(function.__globals__, bindings, _assignments(node), scope.home, scope.depth + 1)
+    hints = _hints(function)
+    return _Scope(function.__globals__, bindings, _assignments(node), scope.home, scope.depth + 1, hints)
 
 
 # --- what the route reads ------------------------------------------------------------------------------------
@@ -234,13 +241,19 @@ def _replies(node: ast.expr, scope: _Scope) -> list[Reply]:
             return [Reply(s, _shape(node.args[0], scope)) for s in _statuses(status)]
         if callee is Response:
             return _response(node, scope)
-        if scope.ours(callee) and not _is_model_factory(callee) and callee is not page_response:
+        if scope.ours(callee) and not _is_shape_builder(callee):
             inner = _bind(callee, node, scope)
             if inner is not None:
                 replies = [r for ret in _returns(_parse(callee)) for r in _replies(ret.value, inner)]
                 if replies:
                     return replies
     return [Reply(200, _shape(node, scope))]
+
+
+def _is_shape_builder(function: Any) -> bool:
+    """A function whose call is a body, not an answer: a model factory, the list shape, a key renamer."""
+    renames = f"{function.__module__}.{function.__qualname__}" in _KEY_CASE
+    return renames or function is page_response or _is_model_factory(function)
 
 
 def _is_model_factory(function: Any) -> bool:
@@ -307,7 +320,28 @@ def _shape(node: ast.expr | None, scope: _Scope) -> dict[str, Any] | None:
         return {"type": "boolean"}
     if isinstance(node, ast.JoinedStr):
         return {"type": "string"}
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return _field_shape(scope.hints.get(node.value.id), node.attr)
     return None
+
+
+def _field_shape(owner: Any, name: str) -> dict[str, Any] | None:
+    """`result.access_token` where `result: SignedIn`: the field's type, when it is a plain scalar."""
+    if owner is None or not inspect.isclass(owner):
+        return None
+    annotation = _hints(owner).get(name)
+    options = typing.get_args(annotation) if typing.get_origin(annotation) in (typing.Union, UnionType) else ()
+    scalars = [_SCALARS.get(option) for option in (options or (annotation,))]
+    if not scalars or None in scalars:
+        return None
+    return {"type": scalars[0]} if len(scalars) == 1 else {"type": scalars}
+
+
+def _hints(value: Any) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(value)
+    except Exception:  # an annotation that does not resolve just means no answer here
+        return {}
 
 
 def _call_shape(node: ast.Call, scope: _Scope) -> dict[str, Any] | None:
@@ -316,6 +350,11 @@ def _call_shape(node: ast.Call, scope: _Scope) -> dict[str, Any] | None:
         model = _model_of(func.value, scope)
         return {"$model": model} if model is not None else None
     callee = _value(func, scope)
+    case = _KEY_CASE.get(f"{getattr(callee, '__module__', '')}.{getattr(callee, '__qualname__', '')}")
+    if case is not None and node.args:
+        inner = _shape(node.args[0], scope)
+        opaque = next((_value(k.value, scope) for k in node.keywords if k.arg == "opaque"), ())
+        return {case: inner, "$opaque": list(opaque)} if inner is not None and isinstance(opaque, tuple) else None
     if callee is page_response or (isinstance(func, ast.Attribute) and func.attr == "response" and node.args):
         items = _shape(node.args[0], scope) if node.args else None
         return _list_shape(items)

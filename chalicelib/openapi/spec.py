@@ -14,6 +14,7 @@ from typing import Any
 
 from chalice import Chalice
 from pydantic import BaseModel
+from pydantic.alias_generators import to_camel
 from pydantic.json_schema import models_json_schema
 
 from chalicelib.core import routing
@@ -175,14 +176,44 @@ def _models_in(shape: Any) -> list[type[BaseModel]]:
     return []
 
 
-def _schema(shape: Any, refs: dict) -> Any:
+def _schema(shape: Any, refs: dict, components: dict[str, Any]) -> Any:
     if isinstance(shape, dict):
         if "$model" in shape:
             return dict(refs[(shape["$model"], "serialization")])
-        return {key: _schema(value, refs) for key, value in shape.items()}
+        if "$camel" in shape:
+            return _camel(_schema(shape["$camel"], refs, components), components, set(shape["$opaque"]))
+        return {key: _schema(value, refs, components) for key, value in shape.items()}
     if isinstance(shape, list):
-        return [_schema(value, refs) for value in shape]
+        return [_schema(value, refs, components) for value in shape]
     return shape
+
+
+def _camel(schema: Any, components: dict[str, Any], opaque: set[str]) -> Any:
+    """`schema` with every property name in camelCase (a component becomes a `…Camel` copy); the values of
+    `opaque` properties are kept as they are, like the renaming function keeps them."""
+    if isinstance(schema, list):
+        return [_camel(item, components, opaque) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[1]
+        camel_name = name if name.endswith("Camel") else f"{name}Camel"
+        if camel_name not in components:
+            components[camel_name] = {}  # claimed first: a recursive model refers to itself
+            components[camel_name] = _camel(components[name], components, opaque)
+        return {**schema, "$ref": _REF.format(model=camel_name)}
+    result = {}
+    for key, value in schema.items():
+        if key == "properties":
+            result[key] = {
+                to_camel(name): prop if name in opaque else _camel(prop, components, opaque)
+                for name, prop in value.items()
+            }
+        elif key == "required":
+            result[key] = [to_camel(name) for name in value]
+        else:
+            result[key] = _camel(value, components, opaque)
+    return result
 
 
 def _operation_id(operation: Operation) -> str:
@@ -208,7 +239,7 @@ def _operation(operation: Operation, refs: dict, components: dict[str, Any]) -> 
     body = _request_body(operation, refs, components)
     if body is not None:
         result["requestBody"] = body
-    result["responses"] = _responses(operation, refs)
+    result["responses"] = _responses(operation, refs, components)
     if not operation.authenticated:
         result["security"] = []
     return result
@@ -255,12 +286,13 @@ def _request_body(operation: Operation, refs: dict, components: dict[str, Any]) 
     return None
 
 
-def _responses(operation: Operation, refs: dict) -> dict[str, Any]:
+def _responses(operation: Operation, refs: dict, components: dict[str, Any]) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     for reply in sorted(operation.replies, key=lambda r: r.status):
         entry = responses.setdefault(str(reply.status), {"description": _STATUS_TEXT.get(reply.status, "OK")})
         if reply.shape is not None and reply.shape != NO_BODY:
-            entry.setdefault("content", {})[reply.content_type] = {"schema": _schema(reply.shape, refs)}
+            schema = _schema(reply.shape, refs, components)
+            entry.setdefault("content", {})[reply.content_type] = {"schema": schema}
     error = {"$ref": "#/components/responses/Error"}
     if operation.authenticated:
         responses["401"] = error
