@@ -82,6 +82,11 @@ class _LazyView:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.target()(*args, **kwargs)
 
+    @property
+    def __doc__(self) -> str | None:  # type: ignore[override]
+        """The real function's docstring (`chalice package` describes each route with it)."""
+        return self.target().__doc__
+
 
 def _read_routes(module_name: str) -> tuple[list[tuple[str, dict[str, Any], str]], str]:
     try:

@@ -1,6 +1,7 @@
 """Lazy blueprints: the same route table as importing the route modules, without importing them."""
 
 import importlib
+import inspect
 import json
 import os
 import subprocess
@@ -90,3 +91,14 @@ def test_a_module_whose_decorators_are_not_literal_is_imported_at_once(tmp_path,
     assert "computed.routes" in sys.modules
     assert blueprint is sys.modules["computed.routes"].bp
     routing._modules.remove("computed.routes")
+
+
+def test_a_lazy_view_carries_the_real_docstring_for_chalice_package():
+    # GIVEN a lazily registered route whose function has a docstring
+    from app import app
+
+    view = app.routes["/api/billing/webhook"]["POST"].view_function
+    # WHEN chalice reads its description (inspect.getdoc, as its swagger generator does)
+    # THEN it is the real function's
+    assert inspect.getdoc(view) == inspect.getdoc(routing.real_view(view))
+    assert inspect.getdoc(view)
