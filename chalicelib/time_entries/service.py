@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from chalicelib.audit import service as audit
+from chalicelib.core import indexing
 from chalicelib.core.auth import Principal
 from chalicelib.core.db import TransactionCancelled, transact
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -277,6 +278,7 @@ def create(
         entry = _new_entry(principal, fields)
         try:
             transact(lambda tx, entry=entry, timer=timer: _write_new(tx, principal, entry, timer, idempotency))
+            _reindex(entry)
             return Created(entry)
         except TransactionCancelled as error:
             replayed = _replay(principal, idempotency)
@@ -450,6 +452,8 @@ def update(*, principal: Principal, entry_id: str, changes: dict) -> TimeEntry:
         transact(write, attempts=1)
     except TransactionCancelled as error:
         raise Conflict("The time entry was changed meanwhile; reload and retry.") from error
+    if changed.keys() & {"description", "project_id", "tags"}:
+        _reindex(entry)
     return entry
 
 
@@ -479,3 +483,28 @@ def delete(*, principal: Principal, entry_id: str) -> None:
         transact(write, attempts=1)
     except TransactionCancelled as error:
         raise Conflict("The time entry was changed meanwhile; reload and retry.") from error
+    _reindex(entry)
+
+
+# --- search --------------------------------------------------------------------------------------------------
+
+
+def _reindex(entry: TimeEntry) -> None:
+    indexing.request_reindex(org_id=entry.org_id, entity_type="time_entry", entity_id=entry.id)
+
+
+def _search_document(*, org_id: str, entity_id: str) -> indexing.Document | None:
+    """An entry is found by its description, and seen by its owner and admins (members see only their own)."""
+    entry = TimeEntry.get_or_none(*TimeEntry.keys(org_id, entity_id))
+    if entry is None or not (entry.description or "").strip():
+        return None
+    text = " ".join([entry.description, *(entry.tags or [])])
+    return indexing.Document(
+        title=entry.description.strip().splitlines()[0],
+        text=text,
+        project_id=entry.project_id,
+        private_to=entry.user_id,
+    )
+
+
+indexing.register_source("time_entry", _search_document)
