@@ -2,6 +2,7 @@
 
 The hook is added to botocore's built-in handler list, so every session created afterwards (boto3's and
 PynamoDB's alike) reports its calls; counting only happens inside `count_dynamodb_calls()`.
+`record_aws_calls()` records every AWS call with its parameters (tests/unit/infra checks IAM roles with it).
 """
 
 import threading
@@ -26,9 +27,19 @@ def _on_dynamodb_call(model, **_kwargs) -> None:
             counter[model.name] += 1
 
 
-_HOOK = ("before-call.dynamodb", _on_dynamodb_call)
-if _HOOK not in handlers.BUILTIN_HANDLERS:
-    handlers.BUILTIN_HANDLERS.append(_HOOK)
+_recorders: list[list] = []
+
+
+def _on_any_call(model, params, **_kwargs) -> None:
+    if _recorders:
+        with _lock:
+            for calls in _recorders:
+                calls.append((model.service_model.service_name, model.name, dict(params)))
+
+
+for _hook in (("before-call.dynamodb", _on_dynamodb_call), ("before-parameter-build", _on_any_call)):
+    if _hook not in handlers.BUILTIN_HANDLERS:
+        handlers.BUILTIN_HANDLERS.append(_hook)
 
 
 class DynamoCalls(Counter):
@@ -55,3 +66,16 @@ def count_dynamodb_calls() -> Iterator[DynamoCalls]:
 def dynamodb_calls_made() -> int:
     """How many DynamoDB calls this process has made so far (any thread)."""
     return _made
+
+
+@contextmanager
+def record_aws_calls() -> Iterator[list[tuple[str, str, dict]]]:
+    """Every AWS call — (service, operation, parameters) — any thread makes while the block runs."""
+    calls: list[tuple[str, str, dict]] = []
+    with _lock:
+        _recorders.append(calls)
+    try:
+        yield calls
+    finally:
+        with _lock:
+            _recorders.remove(calls)
