@@ -8,9 +8,10 @@ so SQS delivers it again, and it is handled once the table answers.
 import boto3
 import pytest
 
-from chalicelib.core import jobs
+from chalicelib.core import events, jobs
 from chalicelib.core.config import get_settings
-from tests.support import factories
+from chalicelib.core.errors import ServiceUnavailable
+from tests.support import factories, task_setup
 from tests.support.faults import (
     CONNECT_TIMEOUT,
     PROVISIONED_THROUGHPUT_EXCEEDED,
@@ -19,6 +20,7 @@ from tests.support.faults import (
     TRANSACTION_THROTTLED,
     dynamodb_faults,
 )
+from tests.support.outbox import deliver_events, publish_outbox
 
 ATTEMPTS = 1 + get_settings().dynamodb_max_retry_attempts  # the first try and botocore's retries
 READS = {"GetItem", "BatchGetItem", "Query"}
@@ -144,3 +146,51 @@ def test_a_job_that_meets_throttling_is_reported_failed_and_runs_on_redelivery(a
     assert run_jobs_batch([message]) == {"batchItemFailures": []}
     assert run_jobs_batch([message]) == {"batchItemFailures": []}
     assert len([m for m in factories.sent_emails() if address in m["To"]]) == 1
+
+
+def assigned_task_event(api, owner) -> factories.Account:
+    """A member, welcomed, who has just been assigned a task: a task_assigned event waits in the outbox."""
+    member = factories.join(api, owner, role="member", name="Sam Member")
+    deliver_events()
+    project = owner.api.post("/api/v1/projects", json={"name": "Website Redesign"}).json_body
+    task_setup.task(owner, project["id"], title="Signup page", assignee_id=member.user_id)
+    return member
+
+
+def assigned_notifications(member) -> list[dict]:
+    response = member.api.get("/api/v1/notifications")
+    assert response.status_code == 200, response.json_body
+    return [n for n in response.json_body["data"] if n["type"] == "task_assigned"]
+
+
+def test_events_the_publisher_cannot_read_stay_pending_for_the_streams_retry(api, owner):
+    # GIVEN an event waiting in the outbox
+    assigned_task_event(api, owner)
+    waiting = events.pending()
+    assert waiting
+    # WHEN the publisher's reads are throttled past the retries
+    with dynamodb_faults(THROTTLING, operations={"BatchGetItem"}), pytest.raises(ServiceUnavailable):
+        events.publish_stream_records(events.stream_records(waiting))
+    # THEN the batch fails (Lambda retries it) and the events are still pending, to be published next time
+    assert {e.id for e in events.pending()} == {e.id for e in waiting}
+    assert publish_outbox() == len(waiting)
+    assert events.pending() == []
+
+
+def test_an_event_whose_delivery_is_throttled_is_retried_by_sqs_and_notifies_once(api, owner):
+    # GIVEN a published task_assigned event on the events queue
+    member = assigned_task_event(api, owner)
+    publish_outbox()
+    sqs, url = boto3.client("sqs"), events.queue_url()
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0)["Messages"]
+    batch = [(m["MessageId"], m["Body"]) for m in messages]
+    # WHEN the events consumer runs while DynamoDB throttles its writes
+    with dynamodb_faults(THROTTLING, operations={"PutItem", "TransactWriteItems"}):
+        result = events.run_batch(batch)
+    # THEN every message is reported failed, so SQS keeps them, and nobody was notified
+    assert {f["itemIdentifier"] for f in result["batchItemFailures"]} == {m["MessageId"] for m in messages}
+    assert assigned_notifications(member) == []
+    # AND redelivered (even twice) once DynamoDB recovered, the member is notified exactly once
+    assert events.run_batch(batch) == {"batchItemFailures": []}
+    assert events.run_batch(batch) == {"batchItemFailures": []}
+    assert len(assigned_notifications(member)) == 1
