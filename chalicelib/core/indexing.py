@@ -14,8 +14,9 @@ REMOVE_JOB = "search_remove"
 class Document:
     """What an entity is found by (title + text) and shown as.
 
-    `project_id` scopes its visibility to the project's viewers, `private_to` to one user (and admins);
-    `parent_id` is what it belongs to (a comment's task, an article's category), returned with each hit.
+    `project_id` scopes its visibility to the project's viewers, `private_to` to one user (and admins), or
+    to admins alone with `ADMINS_ONLY`; `parent_id` is what it belongs to (a comment's task, an article's
+    category), returned with each hit.
     """
 
     title: str
@@ -24,6 +25,9 @@ class Document:
     parent_id: str | None = None
     private_to: str | None = None
 
+
+# A `private_to` that no user id ever equals: only admins see the document (e.g. invoices).
+ADMINS_ONLY = "admins"
 
 DocumentLoader = Callable[..., Document | None]
 _sources: dict[str, DocumentLoader] = {}

@@ -18,7 +18,7 @@ from chalicelib.audit import service as audit
 from chalicelib.audit.service import Actor
 from chalicelib.clients import service as clients
 from chalicelib.clients.schemas import ContactFilters
-from chalicelib.core import events, jobs, mail
+from chalicelib.core import events, indexing, jobs, mail
 from chalicelib.core.auth import Principal
 from chalicelib.core.db import TransactionCancelled, transaction
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
@@ -296,6 +296,7 @@ def create(*, principal: Principal, body: InvoiceCreate) -> Invoice:
                     entity_id=invoice.id,
                     changes=audit.diff({}, _snapshot(invoice)),
                 )
+            _reindex(invoice)
             return invoice
         except TransactionCancelled as error:
             if clients.find(org_id=principal.org_id, client_id=client.id) is None:  # deleted meanwhile
@@ -340,6 +341,8 @@ def update(*, principal: Principal, invoice_id: str, changes: InvoiceUpdate) -> 
         return invoice
 
     invoice = _retry(attempt)
+    if fields.keys() & {"notes"}:
+        _reindex(invoice)
     return invoice, lines_of(invoice)
 
 
@@ -369,6 +372,7 @@ def delete(*, principal: Principal, invoice_id: str) -> None:
     payload = {"org_id": invoice.org_id, "invoice_id": invoice.id}
     jobs.enqueue(INVOICE_DELETED_JOB, payload)
     _forget_deleted(payload)
+    _reindex(invoice)
 
 
 @jobs.job(INVOICE_DELETED_JOB)
@@ -1051,3 +1055,28 @@ def _mark_overdue(org_id: str, invoice_id: str, today: str) -> int:
         logger.info("invoice changed before it could become overdue", extra={"invoice_id": invoice_id})
         return 0
     return 1
+
+
+# --- search --------------------------------------------------------------------------------------------------
+
+
+def _reindex(invoice: Invoice) -> None:
+    indexing.request_reindex(org_id=invoice.org_id, entity_type="invoice", entity_id=invoice.id)
+
+
+def _search_document(*, org_id: str, entity_id: str) -> indexing.Document | None:
+    """An invoice is found by its number, its client's name and its notes; only admins handle invoices."""
+    invoice = find(org_id=org_id, invoice_id=entity_id)
+    if invoice is None:
+        return None
+    client = clients.find(org_id=org_id, client_id=invoice.client_id)
+    client_name = client.name if client is not None else ""
+    return indexing.Document(
+        title=f"{invoice.number} {client_name}".strip(),
+        text=" ".join([invoice.number, client_name, invoice.notes or ""]),
+        project_id=invoice.project_id,
+        private_to=indexing.ADMINS_ONLY,
+    )
+
+
+indexing.register_source("invoice", _search_document)
