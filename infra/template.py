@@ -313,6 +313,8 @@ def _gateway_responses() -> dict:
         }
         if status:
             properties["StatusCode"] = str(status)
+        if status == 429:  # the stage's throttling answers like the app's own rate limit
+            properties["ResponseParameters"] = {"gatewayresponse.header.Retry-After": "'1'"}
         name = "".join(part.title() for part in response_type.split("_"))
         resources[f"GatewayResponse{name}"] = {"Type": "AWS::ApiGateway::GatewayResponse", "Properties": properties}
     return resources

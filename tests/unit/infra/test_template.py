@@ -152,6 +152,18 @@ def test_the_stage_throttles_requests_before_they_reach_a_function(prod, dev):
         assert 0 < settings["ThrottlingRateLimit"] <= settings["ThrottlingBurstLimit"]
 
 
+def test_requests_over_the_stage_limit_get_429_in_the_envelope_with_retry_after(prod):
+    throttled = prod["Resources"]["GatewayResponseThrottled"]["Properties"]
+    assert throttled["StatusCode"] == "429"
+    assert (
+        json.loads(throttled["ResponseTemplates"]["application/json"].replace("$context.requestId", "r"))["error"][
+            "code"
+        ]
+        == "rate_limited"
+    )
+    assert throttled["ResponseParameters"] == {"gatewayresponse.header.Retry-After": "'1'"}
+
+
 def test_stage_settings_give_every_function_a_timeout_and_a_concurrency_cap():
     for stage in ("dev", "prod"):
         for function in functions():
