@@ -1,6 +1,7 @@
 """The one DynamoDB table: its definition, the PynamoDB base item, and transactions."""
 
 import os
+import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -215,4 +216,5 @@ def transact(write: Callable[[TransactWrite], None], *, attempts: int = 3) -> No
         except TransactionCancelled as error:
             if not error.conflicted or attempt == attempts - 1:
                 raise
-            time.sleep(0.02 * (2**attempt))
+            # Full jitter: writers that collided on the same item must not all come back at the same moment.
+            time.sleep(random.uniform(0.005, 0.02 * (2**attempt)))
