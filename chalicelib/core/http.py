@@ -2,18 +2,20 @@
 
 import json
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalice import Chalice, Response
 from chalice.app import Request
-from pydantic import BaseModel, ValidationError
 
 from chalicelib.core import observability
 from chalicelib.core.errors import AppError, PayloadTooLarge, ValidationFailed
 from chalicelib.core.ids import new_id
 from chalicelib.core.logs import logger
 
-Model = TypeVar("Model", bound=BaseModel)
+if TYPE_CHECKING:  # pydantic loads with the first route's schemas, not with every function's import (decision 69)
+    from pydantic import BaseModel, ValidationError
+
+Model = TypeVar("Model", bound="BaseModel")
 
 MAX_JSON_BODY_BYTES = 1_000_000
 _CODE_BY_STATUS = {
@@ -102,7 +104,7 @@ def install_error_envelope(app: Chalice) -> None:
         return response
 
 
-def _validation_details(error: ValidationError) -> list[dict[str, str]]:
+def _validation_details(error: "ValidationError") -> list[dict[str, str]]:
     details = []
     for item in error.errors(include_url=False):
         field = ".".join(str(part) for part in item["loc"]) or "body"
@@ -110,7 +112,7 @@ def _validation_details(error: ValidationError) -> list[dict[str, str]]:
     return details
 
 
-def validation_failed(error: ValidationError) -> ValidationFailed:
+def validation_failed(error: "ValidationError") -> ValidationFailed:
     """A pydantic error as a 400 naming each offending field."""
     details = _validation_details(error)
     if any(item.get("type") == "json_invalid" for item in error.errors()):
@@ -126,6 +128,8 @@ def parse_body(request: Request, model: type[Model]) -> Model:
         raise PayloadTooLarge(f"The JSON body exceeds {MAX_JSON_BODY_BYTES} bytes.")
     if not raw.strip():
         raw = b"{}"
+    from pydantic import ValidationError  # already loaded with `model`
+
     try:
         return model.model_validate_json(raw)
     except ValidationError as error:
@@ -145,6 +149,8 @@ def _is_malformed(raw: bytes) -> bool:
 def parse_query(request: Request, model: type[Model]) -> Model:
     """Query-string parameters validated against `model` (the last value wins for repeated keys)."""
     params = dict(request.query_params or {})
+    from pydantic import ValidationError  # already loaded with `model`
+
     try:
         return model.model_validate(params)
     except ValidationError as error:

@@ -75,7 +75,7 @@ class _LazyView:
     def target(self) -> Callable[..., Any]:
         module = importlib.import_module(self.module_name)
         real_blueprint = getattr(module, self.variable)
-        if real_blueprint._current_app is None:  # its `current_request` is the app's, as if registered
+        if real_blueprint._current_app is not self._blueprint._current_app:  # its `current_request` is the app's
             real_blueprint._current_app = self._blueprint._current_app
         return getattr(module, self.__name__)
 
