@@ -1,8 +1,8 @@
 """One Query-backed page of a list: cursor in, items and the next cursor out, with bounded reads.
 
 Filters that are not keys are applied by DynamoDB on each page; the number of items a single request may
-examine is capped (`scan_budget`), so a rare filter answers with a partial page and a cursor to continue
-instead of reading a whole partition.
+examine beyond the ones a page-number request skips is capped (`scan_budget`), so a rare filter answers with
+a partial page and a cursor to continue instead of reading a whole partition.
 """
 
 from collections.abc import Iterable
@@ -72,7 +72,7 @@ def query_page(
                 more_in_page = position + 1 < len(raw_items)
                 resume = {name: raw[name] for name in pages.key_names} if more_in_page else pages.last_evaluated_key
                 return Page(items, _cursor(resume, scope))
-        if pages.total_scanned_count >= scan_budget:
+        if pages.total_scanned_count >= scan_budget + offset:  # the skipped items are read, not a budget overrun
             break
     return Page(items, _cursor(pages.last_evaluated_key, scope))
 

@@ -3,9 +3,13 @@
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
+from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.timeutil import to_rfc3339
+
+# Page-number (and offset) paging skips items to reach a page; past this many, follow `next_cursor` instead.
+MAX_PAGE_OFFSET = 10_000
 
 
 def _require_utc(value: datetime) -> datetime:
@@ -56,6 +60,14 @@ class CursorPageParams(QueryParams):
     def offset(self) -> int:
         """Items to skip: page-number paging is served by skipping, cursor paging by resuming."""
         return 0 if self.cursor else (self.page - 1) * self.per_page
+
+    @model_validator(mode="after")
+    def _page_within_reach(self) -> "CursorPageParams":
+        if self.offset > MAX_PAGE_OFFSET:
+            raise ValidationFailed.field(
+                "page", f"page numbers reach the first {MAX_PAGE_OFFSET} items; follow next_cursor for later ones"
+            )
+        return self
 
     def response(self, items: list[dict[str, Any]], next_cursor: str | None) -> dict[str, Any]:
         """The list shape, echoing the paging fields used."""

@@ -5,7 +5,14 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field, StringConstraints, field_validator
 
-from chalicelib.core.schemas import CursorPageParams, QueryParams, RequestBody, ResponseModel, UtcDatetime
+from chalicelib.core.schemas import (
+    MAX_PAGE_OFFSET,
+    CursorPageParams,
+    QueryParams,
+    RequestBody,
+    ResponseModel,
+    UtcDatetime,
+)
 from chalicelib.core.validators import Cents
 
 Description = Annotated[str, StringConstraints(max_length=2000)]
@@ -102,7 +109,7 @@ class TrackingTabsPaging(EntryFilters):
     since: TrackingTabsBound | None = Field(default=None, alias="from")
     until: TrackingTabsBound | None = Field(default=None, alias="to")
     limit: Annotated[int, Field(ge=1, le=200)] = 50
-    offset: Annotated[int, Field(ge=0, le=100_000)] = 0
+    offset: Annotated[int, Field(ge=0, le=MAX_PAGE_OFFSET)] = 0
     cursor: str | None = None
 
 
