@@ -427,7 +427,8 @@ def _stop(principal: Principal, entry: TimeEntry) -> TimeEntry:
         transact(write, attempts=1)
     except TransactionCancelled as error:
         raise Conflict("The timer was stopped or changed meanwhile.") from error
-    return get(principal=principal, entry_id=entry.id)
+    entry.stop, entry.updated_at = now, now  # what the transaction wrote; no need to read it back
+    return entry
 
 
 def _editable(principal: Principal, entry_id: str) -> TimeEntry:

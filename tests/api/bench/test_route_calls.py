@@ -16,7 +16,7 @@ TODAY = {
     "PUT /tasks/{id}": (4, 1),
     "PUT /tasks/{id}/status": (5, 1),
     "POST /time-entries/start": (2, 1),
-    "POST /time-entries/{id}/stop": (3, 1),
+    "POST /time-entries/{id}/stop": (2, 1),
     "GET /time-entries": (2, 0),
     "GET /projects": (2, 0),
     "GET /search": (2, 0),
