@@ -50,8 +50,7 @@ def _next_position(org_id: str, task_id: str) -> int:
 
 def create(*, principal: Principal, task_id: str, body: ChecklistItemCreate) -> ChecklistItem:
     """Append an item to a task's checklist (manage_tasks)."""
-    task = tasks.get_visible(principal=principal, task_id=task_id)
-    tasks.require_manage(principal=principal, task=task)
+    task = tasks.get_manageable(principal=principal, task_id=task_id)
     item_id, now = new_id("chk"), utcnow()
     pk, sk = ChecklistItem.keys(principal.org_id, item_id)
     item = ChecklistItem(

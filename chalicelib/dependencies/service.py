@@ -99,8 +99,7 @@ def list_org(*, principal: Principal, filters: DependencyFilters) -> Page:
 def create(*, principal: Principal, task_id: str, body: DependencyCreate) -> tuple[Dependency, object]:
     """Link a task to another (manage_tasks): no self-links, no duplicates, no cycles. Returns the link and
     the task on its other end."""
-    task = tasks.get_visible(principal=principal, task_id=task_id)
-    tasks.require_manage(principal=principal, task=task)
+    task = tasks.get_manageable(principal=principal, task_id=task_id)
     if body.depends_on_id == task.id:
         raise ValidationFailed.field("depends_on_id", "a task cannot depend on itself")
     other = tasks.require_reference(principal=principal, task_id=body.depends_on_id, field="depends_on_id")
@@ -166,8 +165,7 @@ def _add_edge(principal: Principal, task_id: str, blocker, blocked) -> Dependenc
 
 def delete(*, principal: Principal, task_id: str, dependency_id: str) -> None:
     """Remove one of a task's links by its id (manage_tasks)."""
-    task = tasks.get_visible(principal=principal, task_id=task_id)
-    tasks.require_manage(principal=principal, task=task)
+    task = tasks.get_manageable(principal=principal, task_id=task_id)
     edges = _edges(principal.org_id, task.id) if is_id(dependency_id, "dep") else []
     edge = next((edge for edge in edges if edge.id == dependency_id), None)
     if edge is None:

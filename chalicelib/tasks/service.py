@@ -49,15 +49,30 @@ def task_link(task_id: str) -> str:
 # --- reading -------------------------------------------------------------------------------------------------
 
 
-def get_visible(*, principal: Principal, task_id: str) -> Task:
-    """A task in a project the caller may see, or 404."""
+_MANAGE_REQUIRED = "This action requires the manage_tasks permission on the project."
+
+
+def _visible_with_project(principal: Principal, task_id: str):
+    """The task and its project, each read once; 404 unless the caller may see the project."""
     task = Task.get_or_none(*Task.keys(principal.org_id, task_id)) if is_id(task_id, "tsk") else None
     if task is None:
         raise NotFound("Task not found.")
     try:
-        projects.get_visible(principal=principal, project_id=task.project_id)
+        return task, projects.get_visible(principal=principal, project_id=task.project_id)
     except NotFound as error:
         raise NotFound("Task not found.") from error
+
+
+def get_visible(*, principal: Principal, task_id: str) -> Task:
+    """A task in a project the caller may see, or 404."""
+    return _visible_with_project(principal, task_id)[0]
+
+
+def get_manageable(*, principal: Principal, task_id: str) -> Task:
+    """A visible task (else 404) whose project the caller may manage (else 403), reading the project once."""
+    task, project = _visible_with_project(principal, task_id)
+    if not projects.can_manage(principal=principal, project=project):
+        raise Forbidden(_MANAGE_REQUIRED)
     return task
 
 
@@ -78,7 +93,7 @@ def can_manage(*, principal: Principal, task: Task) -> bool:
 def require_manage(*, principal: Principal, task: Task) -> None:
     """403 unless the caller has `manage_tasks` on the task's project."""
     if not can_manage(principal=principal, task=task):
-        raise Forbidden("This action requires the manage_tasks permission on the project.")
+        raise Forbidden(_MANAGE_REQUIRED)
 
 
 # --- validation ----------------------------------------------------------------------------------------------
@@ -282,8 +297,7 @@ def update(*, principal: Principal, task_id: str, changes: TaskUpdate) -> Task:
 
 def change_status(*, principal: Principal, task_id: str, status: str) -> Task:
     """Move a task to a status (manage_tasks); notifies the reporter and assignee except the caller."""
-    task = get_visible(principal=principal, task_id=task_id)
-    require_manage(principal=principal, task=task)
+    task = get_manageable(principal=principal, task_id=task_id)
     return _save_changes(principal, task, {"status": status})
 
 
@@ -413,8 +427,7 @@ def _remove(tx, task: Task) -> None:
 
 def reorder(*, principal: Principal, task_id: str, body: TaskReorder) -> Task:
     """Move a task to a 0-based position in its group (or another group of its project); one item is written."""
-    task = get_visible(principal=principal, task_id=task_id)
-    require_manage(principal=principal, task=task)
+    task = get_manageable(principal=principal, task_id=task_id)
     group_id = body.group_id if "group_id" in body.model_fields_set else task.group_id
     if group_id and group_id != task.group_id:
         _require_group(principal, task.project_id, group_id)

@@ -14,7 +14,7 @@ TODAY = {
     "GET /tasks/{id}": (3, 0),
     "POST /tasks": (4, 1),
     "PUT /tasks/{id}": (4, 1),
-    "PUT /tasks/{id}/status": (5, 1),
+    "PUT /tasks/{id}/status": (4, 1),
     "POST /time-entries/start": (2, 1),
     "POST /time-entries/{id}/stop": (2, 1),
     "GET /time-entries": (2, 0),
