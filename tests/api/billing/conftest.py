@@ -8,28 +8,6 @@ from chalicelib.billing import paypal as paypal_client
 from chalicelib.billing import service as billing
 from chalicelib.core.config import get_settings
 from tests.api.billing import fake_paypal
-from tests.support import factories
-
-
-@pytest.fixture
-def owner(api):
-    return factories.register(api, name="Olive Owner")
-
-
-@pytest.fixture
-def admin(api, owner):
-    return factories.join(api, owner, role="admin", name="Ada Admin")
-
-
-@pytest.fixture
-def member(api, owner):
-    return factories.join(api, owner, role="member", name="Sam Member")
-
-
-@pytest.fixture
-def outsider(api):
-    """The owner of another organization."""
-    return factories.register(api, name="Otto Outsider")
 
 
 @pytest.fixture

@@ -2,28 +2,7 @@
 
 import pytest
 
-from tests.support import factories, task_setup
-
-
-@pytest.fixture
-def owner(api):
-    return factories.register(api, name="Olive Owner")
-
-
-@pytest.fixture
-def member(api, owner):
-    return factories.join(api, owner, role="member", name="Sam Member")
-
-
-@pytest.fixture
-def admin(api, owner):
-    return factories.join(api, owner, role="admin", name="Ada Admin")
-
-
-@pytest.fixture
-def outsider(api):
-    """The owner of a different organization."""
-    return factories.register(api, name="Otto Outsider")
+from tests.support import task_setup
 
 
 @pytest.fixture

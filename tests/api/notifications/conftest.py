@@ -16,11 +16,6 @@ def _welcomed(account: Account) -> Account:
 
 
 @pytest.fixture
-def owner(api):
-    return factories.register(api, name="Olive Owner")
-
-
-@pytest.fixture
 def member(api, owner):
     return _welcomed(factories.join(api, owner, role="member", name="Sam Member"))
 
@@ -28,11 +23,6 @@ def member(api, owner):
 @pytest.fixture
 def admin(api, owner):
     return _welcomed(factories.join(api, owner, role="admin", name="Ada Admin"))
-
-
-@pytest.fixture
-def outsider(api):
-    return factories.register(api, name="Otto Outsider")
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""The same people and client as the invoice tests."""
+"""The same client as the invoice tests."""
 
-from tests.api.invoices.conftest import admin, client_id, member, outsider, owner
+from tests.api.invoices.conftest import client_id
 
-__all__ = ["admin", "client_id", "member", "outsider", "owner"]
+__all__ = ["client_id"]

@@ -22,17 +22,6 @@ def owner(api, clock):
 
 
 @pytest.fixture
-def member(api, owner):
-    return factories.join(api, owner, role="member", name="Sam Member")
-
-
-@pytest.fixture
-def outsider(api):
-    """The owner of a different organization."""
-    return factories.register(api, name="Otto Outsider")
-
-
-@pytest.fixture
 def project_id(owner):
     response = owner.api.post("/api/v1/projects", json={"name": "Operations"})
     assert response.status_code == 201, response.json_body

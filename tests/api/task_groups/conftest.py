@@ -7,20 +7,9 @@ from tests.support import factories
 
 
 @pytest.fixture
-def owner(api):
-    return factories.register(api, name="Olive Owner")
-
-
-@pytest.fixture
 def member(api, owner):
     """An org member without manage_tasks on any project."""
     return factories.join(api, owner, role="member", name="Sam Member")
-
-
-@pytest.fixture
-def outsider(api):
-    """The owner of a different organization."""
-    return factories.register(api, name="Otto Outsider")
 
 
 @pytest.fixture

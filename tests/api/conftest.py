@@ -1,4 +1,4 @@
-"""People in two organizations: an owner, an admin and a member in one, and an outsider owning another."""
+"""The people most API tests need: an org's owner, a member and an admin, and another org's owner."""
 
 import pytest
 
@@ -11,13 +11,13 @@ def owner(api):
 
 
 @pytest.fixture
-def admin(api, owner):
-    return factories.join(api, owner, role="admin", name="Ada Admin")
+def member(api, owner):
+    return factories.join(api, owner, role="member", name="Sam Member")
 
 
 @pytest.fixture
-def member(api, owner):
-    return factories.join(api, owner, role="member", name="Sam Member")
+def admin(api, owner):
+    return factories.join(api, owner, role="admin", name="Ada Admin")
 
 
 @pytest.fixture
