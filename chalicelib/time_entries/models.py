@@ -20,6 +20,7 @@ class TimeEntry(Item, discriminator="TIME_ENTRY"):
     tags = ListAttribute(of=UnicodeAttribute, default=list)
     invoice_id = UnicodeAttribute(null=True)  # set once billed: the entry is then locked
     invoice_line_id = UnicodeAttribute(null=True)  # the invoice line that bills it (set and cleared with invoice_id)
+    timesheet_id = UnicodeAttribute(null=True)  # set once approved in a timesheet: the entry is then locked
     created_at = TimestampAttribute()
     updated_at = TimestampAttribute()
     version = VersionAttribute()

@@ -7,8 +7,11 @@ from chalice import Blueprint, Response
 from chalicelib.auth.current import current_principal
 from chalicelib.core.http import no_content, parse_body, parse_query
 from chalicelib.core.schemas import page_response
-from chalicelib.time_entries import service
+from chalicelib.time_entries import bulk, service
 from chalicelib.time_entries.schemas import (
+    BulkResultOut,
+    BulkTimeEntryDelete,
+    BulkTimeEntryUpdate,
     EntryCreate,
     EntryOut,
     EntryPatch,
@@ -155,6 +158,21 @@ def start_time_entry():
 def stop_time_entry(entry_id):
     principal = current_principal(bp.current_request)
     return TimeEntryOut.of(service.stop(principal=principal, entry_id=entry_id)).dump()
+
+
+@bp.route("/time-entries/bulk", methods=["PATCH"])
+def bulk_update_time_entries():
+    principal = current_principal(bp.current_request)
+    body = parse_body(bp.current_request, BulkTimeEntryUpdate)
+    changes = _changes(body.changes, _TRCR_NAMES)
+    return BulkResultOut.of(bulk.update(principal=principal, ids=body.ids, changes=changes)).dump()
+
+
+@bp.route("/time-entries/bulk", methods=["DELETE"])
+def bulk_delete_time_entries():
+    principal = current_principal(bp.current_request)
+    body = parse_body(bp.current_request, BulkTimeEntryDelete)
+    return BulkResultOut.of(bulk.delete(principal=principal, ids=body.ids)).dump()
 
 
 @bp.route("/time-entries/{entry_id}", methods=["GET"])

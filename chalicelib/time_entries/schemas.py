@@ -217,3 +217,54 @@ class TimeEntryOut(_EntryBase):
             duration_seconds=_duration(entry),
             is_running=entry.stop is None,
         )
+
+
+# --- bulk (decision 84) --------------------------------------------------------------------------------------
+
+
+class BulkTimeEntryUpdate(RequestBody):
+    """PATCH /time-entries/bulk: the same change applied to each listed entry (at most 100 ids)."""
+
+    ids: list[str]
+    changes: TimeEntryUpdate
+
+
+class BulkTimeEntryDelete(RequestBody):
+    """DELETE /time-entries/bulk: the listed entries (at most 100 ids)."""
+
+    ids: list[str]
+
+
+class BulkError(ResponseModel):
+    code: str
+    message: str
+    details: list[dict] | None = None
+
+
+class BulkItemOut(ResponseModel):
+    """One id's outcome: the status its single-entry request would have answered, and the entry or error."""
+
+    id: str
+    status: int
+    time_entry: TimeEntryOut | None
+    error: BulkError | None
+
+
+class BulkResultOut(ResponseModel):
+    data: list[BulkItemOut]
+    succeeded: int
+    failed: int
+
+    @classmethod
+    def of(cls, outcomes) -> "BulkResultOut":
+        items = [
+            BulkItemOut(
+                id=outcome.id,
+                status=outcome.status,
+                time_entry=TimeEntryOut.of(outcome.entry) if outcome.entry is not None else None,
+                error=BulkError(**outcome.error) if outcome.error else None,
+            )
+            for outcome in outcomes
+        ]
+        succeeded = sum(1 for outcome in outcomes if outcome.status < 400)
+        return cls(data=items, succeeded=succeeded, failed=len(outcomes) - succeeded)

@@ -18,6 +18,7 @@ from chalicelib.core.listing import Page, all_of, query_page
 from chalicelib.core.timeutil import epoch_seconds, to_sortable, utcnow
 from chalicelib.projects import service as projects
 from chalicelib.tasks import service as tasks
+from chalicelib.time_entries import locks
 from chalicelib.time_entries.models import IdempotencyRecord, RunningTimer, TagUsage, TimeEntry
 
 IDEMPOTENCY_SECONDS = 24 * 3600
@@ -323,6 +324,7 @@ def create(
             replayed = _replay(principal, idempotency)
             if replayed:
                 return replayed
+            locks.raise_if_locked(error, org_id=principal.org_id)
             if entry.stop is not None:
                 raise Conflict("The entry could not be saved; retry.") from error
             running = _entry_of(principal, timer)
@@ -351,6 +353,7 @@ def _write_new(
     if idempotency:
         tx.save(_idempotency_item(principal, idempotency, entry), condition=IdempotencyRecord.PK.does_not_exist())
     tx.save(entry, condition=TimeEntry.PK.does_not_exist())
+    locks.guard(tx, org_id=principal.org_id, starts=[entry.start])  # nothing for a start from today on
     if entry.stop is None:
         timer = RunningTimer(*RunningTimer.keys(principal.org_id, principal.user_id), entry_id=entry.id)
         if running is not None:
@@ -438,8 +441,7 @@ def _editable(principal: Principal, entry_id: str) -> TimeEntry:
         raise NotFound("Time entry not found.")
     if entry.user_id != principal.user_id and not principal.is_admin:
         raise Forbidden("Members can only change their own time entries.")
-    if entry.invoice_id:
-        raise Conflict(f"This time entry is billed on invoice {entry.invoice_id} and can no longer change.")
+    locks.refuse_locked_entry(entry)  # invoiced, or approved in a timesheet
     return entry
 
 
@@ -461,7 +463,7 @@ def update(*, principal: Principal, entry_id: str, changes: dict) -> TimeEntry:
     merged = _resolve(principal, merged)
     if "billable" not in changes:
         merged.billable = entry.billable
-    was_running = entry.stop is None
+    was_running, started = entry.stop is None, entry.start
     for name in _FIELDS:
         setattr(entry, name, getattr(merged, name))
     changed = audit.diff(before, _snapshot(entry))
@@ -472,6 +474,7 @@ def update(*, principal: Principal, entry_id: str, changes: dict) -> TimeEntry:
 
     def write(tx) -> None:
         tx.save(entry)
+        locks.guard(tx, org_id=entry.org_id, starts=[started, entry.start])
         if was_running and entry.stop is not None:
             tx.delete(
                 RunningTimer(*RunningTimer.keys(entry.org_id, entry.user_id)),
@@ -491,6 +494,7 @@ def update(*, principal: Principal, entry_id: str, changes: dict) -> TimeEntry:
     try:
         transact(write, attempts=1)
     except TransactionCancelled as error:
+        locks.raise_if_locked(error, org_id=entry.org_id)
         raise Conflict("The time entry was changed meanwhile; reload and retry.") from error
     if changed.keys() & {"description", "project_id", "tags"}:
         _reindex(entry)
@@ -503,6 +507,7 @@ def delete(*, principal: Principal, entry_id: str) -> None:
 
     def write(tx) -> None:
         tx.delete(entry)
+        locks.guard(tx, org_id=entry.org_id, starts=[entry.start])
         if entry.stop is None:
             tx.delete(
                 RunningTimer(*RunningTimer.keys(entry.org_id, entry.user_id)),
@@ -522,6 +527,7 @@ def delete(*, principal: Principal, entry_id: str) -> None:
     try:
         transact(write, attempts=1)
     except TransactionCancelled as error:
+        locks.raise_if_locked(error, org_id=entry.org_id)
         raise Conflict("The time entry was changed meanwhile; reload and retry.") from error
     _reindex(entry)
 
