@@ -25,6 +25,7 @@ def current_principal(request: Request, *, idempotency_key: bool = True) -> Prin
         authorization=(request.headers or {}).get("authorization"), actor=request_actor(request)
     )
     logger.append_keys(org_id=principal.org_id)
+    principal.require_route(method=request.method, path=request.path)  # a token's access and scopes (decision 94)
     if idempotency_key:
         idempotency.begin(request, org_id=principal.org_id, user_id=principal.user_id)
     return principal

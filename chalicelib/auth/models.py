@@ -59,7 +59,8 @@ class ApiToken(Item, discriminator="PAT"):
     org_id = UnicodeAttribute()
     name = UnicodeAttribute()
     prefix = UnicodeAttribute()
-    scopes = JSONAttribute(default=list)
+    access = UnicodeAttribute(null=True)  # read_write | read_only; absent on tokens made before: read_write
+    scopes = JSONAttribute(default=list)  # resource scopes (core.auth.SCOPES); empty: every resource
     created_at = TimestampAttribute()
     last_used_at = TimestampAttribute(null=True)
     expires_at = NumberAttribute(null=True)

@@ -24,7 +24,7 @@ from chalicelib.auth.schemas import (
 )
 from chalicelib.billing import service as billing
 from chalicelib.core import jobs, mail, ratelimit
-from chalicelib.core.auth import Principal
+from chalicelib.core.auth import READ_WRITE, Principal
 from chalicelib.core.config import get_settings
 from chalicelib.core.db import Item, TransactionCancelled, transact
 from chalicelib.core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
@@ -650,7 +650,14 @@ def _api_token_checked(token, member, org_id: str, user_id: str, actor: Actor) -
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > PAT_TOUCH_SECONDS:
         _touch_api_token(token, now)
     return Principal(
-        user_id=user_id, org_id=org_id, role=member.role, token_id=token.id, ip=actor.ip, user_agent=actor.user_agent
+        user_id=user_id,
+        org_id=org_id,
+        role=member.role,
+        token_id=token.id,
+        ip=actor.ip,
+        user_agent=actor.user_agent,
+        access=token.access or READ_WRITE,  # a token made before decision 94 has neither: read_write, every scope
+        scopes=tuple(token.scopes) if token.scopes else None,
     )
 
 
