@@ -7,7 +7,6 @@ pull request fixes, and queues a signed copy of each event for every webhook URL
 """
 
 import hashlib
-import http.client
 import json
 import secrets as random_secrets
 import time
@@ -18,7 +17,7 @@ from urllib.parse import urlsplit
 from pynamodb.exceptions import PutError
 
 from chalicelib.audit import service as audit
-from chalicelib.core import jobs
+from chalicelib.core import jobs, outbound, sealing
 from chalicelib.core.auth import Principal
 from chalicelib.core.config import get_settings
 from chalicelib.core.db import Item, TransactionCancelled, key_prefix, transact
@@ -28,7 +27,7 @@ from chalicelib.core.listing import Page, query_page
 from chalicelib.core.logs import logger
 from chalicelib.core.schemas import CursorPageParams
 from chalicelib.core.timeutil import epoch_seconds, to_rfc3339, utcnow
-from chalicelib.git import outbound, providers, sealing
+from chalicelib.git import providers
 from chalicelib.git.models import (
     GitActivity,
     GitDelivery,
@@ -50,6 +49,7 @@ MAX_TASKS_PER_DELIVERY = 50
 DELIVERY_KEEP_SECONDS = 30 * 24 * 3600
 FORWARD_ATTEMPTS = 5
 RETRY_DELAYS = (30, 120, 600, 900)  # seconds before attempts 2…5 (an SQS delay stops at 15 minutes)
+SECRET_PURPOSE = "git-webhook-secrets"  # its sealed secrets' key (core.sealing): unchanged since decision 46
 _ACTIVITIES_PER_TRANSACTION = 90  # plus the audit entry, within DynamoDB's 100 items
 _SIGNATURE_HEADERS = {providers.GITHUB: "X-Hub-Signature-256", providers.GITLAB: "X-Gitlab-Token"}
 _EVENT_HEADERS = {providers.GITHUB: "X-GitHub-Event", providers.GITLAB: "X-Gitlab-Event"}
@@ -246,7 +246,7 @@ def register_webhook(*, principal: Principal, body: WebhookCreate) -> tuple[GitW
         provider=repository.provider,
         events=list(dict.fromkeys(body.events)),
         url=body.url,
-        sealed_secret=sealing.seal(secret, bound_to=webhook_id),
+        sealed_secret=sealing.seal(secret, bound_to=webhook_id, purpose=SECRET_PURPOSE),
         created_by=principal.user_id,
         created_at=now,
         updated_at=now,
@@ -357,7 +357,7 @@ def _repository_for_delivery(provider: str, repository_id: str) -> tuple[GitRepo
 def _verified(provider: str, webhooks: list[GitWebhook], body: bytes, signature: str | None) -> bool:
     matches = []
     for webhook in webhooks:
-        secret = sealing.unseal(webhook.sealed_secret, bound_to=webhook.id)
+        secret = sealing.unseal(webhook.sealed_secret, bound_to=webhook.id, purpose=SECRET_PURPOSE)
         if provider == providers.GITHUB:
             matches.append(providers.github_signature_matches(secret, body, signature))
         else:
@@ -627,28 +627,27 @@ def _forward(payload: dict) -> None:
         "User-Agent": "Stint-Webhooks/1.0",
         "X-Stint-Event": copy["event"],
         "X-Stint-Delivery": copy["id"],
-        "X-Stint-Signature-256": sign(sealing.unseal(webhook.sealed_secret, bound_to=webhook.id), body),
+        "X-Stint-Signature-256": sign(
+            sealing.unseal(webhook.sealed_secret, bound_to=webhook.id, purpose=SECRET_PURPOSE), body
+        ),
     }
     attempt = int(payload["attempt"])
     context = {"webhook_id": webhook.id, "delivery": copy["id"], "attempt": attempt}
-    try:
-        answer = outbound.post(
-            webhook.url, body, headers, allow_private=bool(get_settings().webhooks_allow_private_targets)
-        )
-    except outbound.TargetRefused as refused:
-        logger.warning("webhook target refused", extra={**context, "reason": str(refused)})
-        return
-    except (OSError, http.client.HTTPException) as failure:
-        logger.info("webhook delivery failed", extra={**context, "error": type(failure).__name__})
+    outcome = outbound.send(
+        webhook.url, body, headers, allow_private=bool(get_settings().webhooks_allow_private_targets)
+    )
+    if outcome.refused:
+        logger.warning("webhook target refused", extra={**context, "reason": outcome.error})
+    elif outcome.status is None:
+        logger.info("webhook delivery failed", extra={**context, "error": outcome.error})
         _retry(payload, attempt, context)
-        return
-    if 200 <= answer.status < 300:
-        logger.info("webhook delivered", extra={**context, "status": answer.status})
-    elif answer.status in (408, 429) or answer.status >= 500:
-        logger.info("webhook answered with a retryable status", extra={**context, "status": answer.status})
+    elif outcome.delivered:
+        logger.info("webhook delivered", extra={**context, "status": outcome.status})
+    elif outcome.retryable:
+        logger.info("webhook answered with a retryable status", extra={**context, "status": outcome.status})
         _retry(payload, attempt, context)
     else:
-        logger.warning("webhook refused the delivery", extra={**context, "status": answer.status})
+        logger.warning("webhook refused the delivery", extra={**context, "status": outcome.status})
 
 
 def _retry(payload: dict, attempt: int, context: dict) -> None:

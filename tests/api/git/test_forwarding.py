@@ -7,8 +7,9 @@ from dataclasses import replace
 
 import pytest
 
+from chalicelib.core import outbound
 from chalicelib.core.config import get_settings
-from chalicelib.git import outbound, service
+from chalicelib.git import service
 from tests.api.git.helpers import (
     GITHUB_SECRET,
     GITLAB_SECRET,

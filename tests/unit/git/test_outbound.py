@@ -4,7 +4,7 @@ import socket
 
 import pytest
 
-from chalicelib.git import outbound
+from chalicelib.core import outbound
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,6 @@
-"""Outgoing webhook requests that cannot be pointed at Stint's own network (docs/decisions.md 48).
+"""Outgoing webhook requests that cannot be pointed at Stint's own network (docs/decisions.md 48, 85).
+
+One piece for every outbound webhook: Git's copies of provider events and the org's event subscriptions.
 
 The target's host is resolved once; every address it resolves to must be public (not private, loopback,
 link-local, shared, reserved, multicast or unspecified) unless the `webhooks_allow_private_targets` setting
@@ -11,6 +13,7 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -111,3 +114,45 @@ def post(url: str, body: bytes, headers: dict[str, str], *, allow_private: bool,
         return Answer(response.status)
     finally:
         connection.close()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one delivery attempt came to: the answer's status (None when there was none), how long it took, and
+    why it failed (None when the target answered)."""
+
+    status: int | None
+    latency_ms: int
+    error: str | None = None
+    refused: bool = False  # the target may not be called at all (scheme, private address): never retried
+
+    @property
+    def delivered(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+    @property
+    def retryable(self) -> bool:
+        """A failure that may pass: no answer (network, timeout), 408, 429 or a 5xx."""
+        if self.delivered or self.refused:
+            return False
+        return self.status is None or self.status in (408, 429) or self.status >= 500
+
+
+def send(
+    url: str, body: bytes, headers: dict[str, str], *, allow_private: bool, timeout: float | None = None
+) -> Outcome:
+    """POST like `post`, never raising for the target's sake: the outcome says what happened and how long it took."""
+    started = time.monotonic()
+
+    def elapsed() -> int:
+        return int((time.monotonic() - started) * 1000)
+
+    try:
+        answer = post(url, body, headers, allow_private=allow_private, timeout=timeout)
+    except TargetRefused as refused:
+        return Outcome(None, elapsed(), str(refused), refused=True)
+    except TimeoutError:
+        return Outcome(None, elapsed(), "timed out")
+    except (OSError, http.client.HTTPException) as failure:
+        return Outcome(None, elapsed(), f"{type(failure).__name__}: {failure}"[:300])
+    return Outcome(answer.status, elapsed())
