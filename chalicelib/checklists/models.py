@@ -1,5 +1,6 @@
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 
+from chalicelib.core import sync
 from chalicelib.core.db import Item, TimestampAttribute
 
 
@@ -34,3 +35,7 @@ class ChecklistItem(Item, discriminator="CHECKLIST_ITEM"):
         """Set the GSI1 keys: the task's partition, ordered by position (ties by id)."""
         self.GSI1PK = self.task_partition(self.org_id, self.task_id)
         self.GSI1SK = f"{int(self.position):0{self.POSITION_WIDTH}d}#{self.id}"
+
+
+# Deleting one leaves a tombstone for syncing clients (core.sync, docs/sync.md).
+sync.syncable(ChecklistItem, "checklist_item")

@@ -1,5 +1,6 @@
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 
+from chalicelib.core import sync
 from chalicelib.core.db import Item, TimestampAttribute
 from chalicelib.core.timeutil import to_sortable
 
@@ -98,3 +99,8 @@ class ClientActivity(Item, discriminator="CLIENT_ACTIVITY"):
         position = f"{to_sortable(self.date)}#{self.id}"
         self.GSI1PK, self.GSI1SK = self.client_partition(self.org_id, self.client_id), position
         self.GSI2PK, self.GSI2SK = self.type_partition(self.org_id, self.client_id, self.type), position
+
+
+# Deleting one leaves a tombstone for syncing clients (core.sync, docs/sync.md).
+sync.syncable(Client, "client")
+sync.syncable(ClientContact, "contact")

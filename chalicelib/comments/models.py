@@ -1,5 +1,6 @@
 from pynamodb.attributes import UnicodeAttribute
 
+from chalicelib.core import sync
 from chalicelib.core.db import Item, TimestampAttribute
 
 
@@ -27,3 +28,7 @@ class Comment(Item, discriminator="COMMENT"):
     @staticmethod
     def partition(org_id: str) -> str:
         return f"ORG#{org_id}"
+
+
+# Deleting one leaves a tombstone for syncing clients (core.sync, docs/sync.md).
+sync.syncable(Comment, "comment")

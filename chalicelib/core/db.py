@@ -12,9 +12,9 @@ from typing import Any
 from pynamodb.attributes import Attribute, DiscriminatorAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.constants import STRING
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import DeleteError, TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
+from pynamodb.models import BatchWrite, Model
 from pynamodb.transactions import TransactWrite
 
 # Both install botocore hooks before any session exists: call counting, and throttles/timeouts as 503s.
@@ -112,6 +112,23 @@ class Item(Model):
     gsi5 = GSI5()
     gsi6 = GSI6()
 
+    def delete(self, condition=None, *, add_version_condition: bool = True) -> Any:
+        """Delete the item; when the deletion leaves companions (a sync tombstone), in one transaction with them."""
+        if not deletion_companions(self):
+            return super().delete(condition=condition, add_version_condition=add_version_condition)
+        try:
+            with transaction() as tx:
+                tx.delete(self, condition=condition, add_version_condition=add_version_condition)
+        except TransactionCancelled as error:  # callers of Model.delete expect its error for a failed condition
+            failed = botocore_error("ConditionalCheckFailedException", "The conditional request failed")
+            raise DeleteError("Failed to delete item", cause=failed) from error
+        return None
+
+    @classmethod
+    def batch_write(cls, auto_commit: bool = True, *, companions: bool = True) -> BatchWrite:
+        """A batch whose deletions also put their companions (sync tombstones) unless `companions=False`."""
+        return _CompanionBatchWrite(cls, auto_commit, companions=companions)
+
     @classmethod
     def unread(cls, pk: str, sk: str):
         """An instance at these keys for an update without reading the item first.
@@ -152,6 +169,46 @@ def connection() -> Connection:
     )
 
 
+# --- what a deletion leaves behind ----------------------------------------------------------------------------
+# Hooks (core.sync registers one) return the items to write together with a deletion, e.g. a tombstone. Every
+# deletion path applies them: `tx.delete` in `transaction()`, `Item.delete`, and `Item.batch_write` deletions.
+_deletion_hooks: list[Callable[[Any], list[Any]]] = []
+
+
+def on_delete(hook: Callable[[Any], list[Any]]) -> None:
+    """Register `hook(item) -> [items]`: items to put in the same write as `item`'s deletion."""
+    _deletion_hooks.append(hook)
+
+
+def deletion_companions(item: Any) -> list[Any]:
+    """What deleting `item` must also write."""
+    return [extra for hook in _deletion_hooks for extra in hook(item)]
+
+
+def botocore_error(code: str, message: str) -> Exception:
+    from botocore.exceptions import ClientError
+
+    return ClientError({"Error": {"Code": code, "Message": message}}, "TransactWriteItems")
+
+
+class _CompanionTransactWrite(TransactWrite):
+    def delete(self, model, condition=None, *, add_version_condition: bool = True) -> None:
+        super().delete(model, condition=condition, add_version_condition=add_version_condition)
+        for extra in deletion_companions(model):
+            self.save(extra)
+
+
+class _CompanionBatchWrite(BatchWrite):
+    def __init__(self, model, auto_commit: bool = True, *, companions: bool = True) -> None:
+        super().__init__(model, auto_commit)
+        self.companions = companions
+
+    def delete(self, del_item) -> None:
+        super().delete(del_item)
+        for extra in deletion_companions(del_item) if self.companions else []:
+            self.save(extra)
+
+
 _CANCELLED_BY = {"ConditionalCheckFailed", "TransactionConflict"}
 
 
@@ -185,7 +242,7 @@ class TransactionCancelled(Conflict):
 @contextmanager
 def transaction() -> Iterator[TransactWrite]:
     """A TransactWrite that commits on exit; a cancellation raises TransactionCancelled (409)."""
-    tx = TransactWrite(connection=connection())
+    tx = _CompanionTransactWrite(connection=connection())
     try:
         with tx:
             yield tx

@@ -49,6 +49,19 @@ class ResponseModel(BaseModel):
         return self.model_dump(mode="json")
 
 
+class SyncParams(QueryParams):
+    """`updated_since` on a list of a syncable resource: only items changed at or after it (docs/sync.md)."""
+
+    updated_since: UtcDatetime | None = None
+
+    @model_validator(mode="after")
+    def _since_within_retention(self) -> "SyncParams":
+        from chalicelib.core.sync import check_since  # the table's code loads with the route, not the schemas
+
+        check_since(self.updated_since)
+        return self
+
+
 class CursorPageParams(QueryParams):
     """Native cursor paging, with TRCR's `page/per_page` accepted for compatibility."""
 

@@ -2,6 +2,7 @@ from datetime import datetime
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
+from chalicelib.core import sync
 from chalicelib.core.db import Item, TimestampAttribute
 from chalicelib.core.timeutil import to_sortable
 
@@ -70,3 +71,7 @@ class StoredFile(Item, discriminator="FILE"):
         shard = int.from_bytes(self.id[-4:].encode(), "big") % PENDING_SHARDS
         self.GSI2PK = self.pending_partition(shard)
         self.GSI2SK = f"{to_sortable(self.abandon_after)}#{self.id}"
+
+
+# Deleting one leaves a tombstone for syncing clients (core.sync, docs/sync.md).
+sync.syncable(StoredFile, "file", project="project_id")

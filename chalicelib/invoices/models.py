@@ -1,5 +1,6 @@
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 
+from chalicelib.core import sync
 from chalicelib.core.db import Item, TimestampAttribute
 
 
@@ -124,3 +125,7 @@ class InvoiceCounter(Item, discriminator="INVOICE_COUNTER"):
     @staticmethod
     def keys(org_id: str, year: str) -> tuple[str, str]:
         return f"ORG#{org_id}", f"INVCOUNTER#{year}"
+
+
+# Deleting one leaves a tombstone for syncing clients (core.sync, docs/sync.md).
+sync.syncable(Invoice, "invoice", admins_only=True)

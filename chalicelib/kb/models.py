@@ -1,5 +1,6 @@
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 
+from chalicelib.core import sync
 from chalicelib.core.db import Item, TimestampAttribute
 
 KB_PREFIX = "KB#"
@@ -65,3 +66,8 @@ class KbArticle(Item, discriminator="KB_ARTICLE"):
     def index(self) -> None:
         """GSI1: listed among its category's children."""
         self.GSI1PK, self.GSI1SK = children_partition(self.org_id, self.parent_id), f"DOC#{self.id}"
+
+
+# Deleting one leaves a tombstone for syncing clients (core.sync, docs/sync.md).
+sync.syncable(KbCategory, "kb_category")
+sync.syncable(KbArticle, "kb_article")

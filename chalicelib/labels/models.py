@@ -1,5 +1,6 @@
 from pynamodb.attributes import UnicodeAttribute
 
+from chalicelib.core import sync
 from chalicelib.core.db import Item, TimestampAttribute
 
 
@@ -16,3 +17,7 @@ class Label(Item, discriminator="LABEL"):
     @classmethod
     def keys(cls, org_id: str, label_id: str) -> tuple[str, str]:
         return f"ORG#{org_id}", f"{cls.SK_PREFIX}{label_id}"
+
+
+# Deleting one leaves a tombstone for syncing clients (core.sync, docs/sync.md).
+sync.syncable(Label, "label")

@@ -1,5 +1,6 @@
 from pynamodb.attributes import UnicodeAttribute
 
+from chalicelib.core import sync
 from chalicelib.core.db import Item, TimestampAttribute
 
 
@@ -36,3 +37,7 @@ class Milestone(Item, discriminator="MILESTONE"):
         """Rebuild the GSI keys from the fields."""
         self.GSI1PK = self.project_partition(self.org_id, self.project_id)
         self.GSI1SK = self.date_key(self.target_date, self.id)
+
+
+# Deleting one leaves a tombstone for syncing clients (core.sync, docs/sync.md).
+sync.syncable(Milestone, "milestone", project="project_id")

@@ -1,5 +1,6 @@
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 
+from chalicelib.core import sync
 from chalicelib.core.db import Item, TimestampAttribute
 
 
@@ -84,3 +85,7 @@ class Invitation(Item, discriminator="INVITE"):
     @staticmethod
     def keys(digest: str) -> tuple[str, str]:
         return f"INVITE#{digest}", "INVITE"
+
+
+# Deleting one leaves a tombstone for syncing clients (core.sync, docs/sync.md).
+sync.syncable(Membership, "member")

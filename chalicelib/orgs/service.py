@@ -256,7 +256,8 @@ def _delete_organization_data(payload: dict) -> None:
     org_id = payload["org_id"]
     billing.end_subscription_of_deleted_org(org_id=org_id)  # before its account item goes with the partition
     org_pk, org_sk = Organization.keys(org_id)
-    with Item.batch_write() as batch:
+    # No sync tombstones: no credential reaches a deleted org, so no client could ever read them (docs/sync.md).
+    with Item.batch_write(companions=False) as batch:
         for item in Item.query(org_pk):
             if isinstance(item, Membership):
                 _delete_member_extras(batch, item)

@@ -1,5 +1,6 @@
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
 
+from chalicelib.core import sync
 from chalicelib.core.db import Item, TimestampAttribute
 from chalicelib.core.timeutil import to_sortable
 
@@ -49,3 +50,7 @@ class Payment(Item, discriminator="PAYMENT"):
         self.GSI2PK, self.GSI2SK = self.org_partition(self.org_id), position
         self.GSI3PK, self.GSI3SK = self.invoice_partition(self.org_id, self.invoice_id), position
         self.GSI4PK, self.GSI4SK = self.client_partition(self.org_id, self.client_id), position
+
+
+# Deleting one leaves a tombstone for syncing clients (core.sync, docs/sync.md).
+sync.syncable(Payment, "payment", admins_only=True)

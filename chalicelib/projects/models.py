@@ -7,6 +7,7 @@ class Project(Item, discriminator="PROJECT"):
     """A project (TRCR) / Space. With explicit members (`member_count` > 0) only they and admins see it."""
 
     id = UnicodeAttribute()
+from chalicelib.core import sync
     org_id = UnicodeAttribute()
     name = UnicodeAttribute()
     name_lower = UnicodeAttribute()
@@ -51,3 +52,7 @@ class ProjectMember(Item, discriminator="PROJECT_MEMBER"):
     @staticmethod
     def user_partition(org_id: str, user_id: str) -> str:
         return f"ORG#{org_id}#USER#{user_id}#PROJECTS"
+
+
+# Deleting one leaves a tombstone for syncing clients (core.sync, docs/sync.md).
+sync.syncable(Project, "project", project="id")

@@ -1,5 +1,6 @@
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 
+from chalicelib.core import sync
 from chalicelib.core.db import Item, TimestampAttribute
 
 
@@ -36,3 +37,7 @@ class StatusUsage(Item, discriminator="STATUS_USAGE"):
     @staticmethod
     def keys(org_id: str, code: str) -> tuple[str, str]:
         return f"ORG#{org_id}", f"STATUSUSE#{code}"
+
+
+# Deleting one leaves a tombstone for syncing clients (core.sync, docs/sync.md).
+sync.syncable(TaskStatus, "task_status")

@@ -1,5 +1,6 @@
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 
+from chalicelib.core import sync
 from chalicelib.core.db import Item, TimestampAttribute
 
 
@@ -59,3 +60,7 @@ class CollapsedTaskGroups(Item, discriminator="TASK_GROUPS_COLLAPSED"):
     def project_prefix(cls, project_id: str) -> str:
         """SK prefix of every user's collapsed state in one project."""
         return f"{cls.SK_PREFIX}{project_id}#"
+
+
+# Deleting one leaves a tombstone for syncing clients (core.sync, docs/sync.md).
+sync.syncable(TaskGroup, "task_group", project="project_id")

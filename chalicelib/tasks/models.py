@@ -2,6 +2,7 @@ import zlib
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 
+from chalicelib.core import sync
 from chalicelib.core.db import Item, TimestampAttribute
 from chalicelib.core.timeutil import to_sortable
 
@@ -63,6 +64,11 @@ class Task(Item, discriminator="TASK"):
     @staticmethod
     def updated_partition(org_id: str) -> str:
         return f"ORG#{org_id}#TASKS#UPDATED"
+
+    @classmethod
+    def updated_since_key(cls, since):
+        """GSI5SK condition: the org's tasks changed at or after `since` (a sync, docs/sync.md)."""
+        return cls.GSI5SK >= to_sortable(since)  # noqa: SIM300 (a PynamoDB condition, not a comparison)
 
     @staticmethod
     def due_partition(due_date: str, shard: int) -> str:
@@ -126,3 +132,6 @@ class TaskLabelLink(Item, discriminator="TASK_LABEL"):
     @classmethod
     def keys(cls, org_id: str, label_id: str, task_id: str) -> tuple[str, str]:
         return f"ORG#{org_id}", f"{cls.SK_PREFIX}{label_id}#{task_id}"
+
+
+sync.syncable(Task, "task", project="project_id")

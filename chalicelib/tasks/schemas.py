@@ -3,7 +3,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from chalicelib.core.schemas import CursorPageParams, RequestBody, ResponseModel, UtcDatetime
+from chalicelib.core.schemas import CursorPageParams, RequestBody, ResponseModel, SyncParams, UtcDatetime
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Markdown = Annotated[str, StringConstraints(max_length=50_000)]
@@ -54,7 +54,7 @@ class TaskReorder(RequestBody):
     group_id: str | None = None
 
 
-class TaskFilters(CursorPageParams):
+class TaskFilters(CursorPageParams, SyncParams):
     project_id: str | None = None
     assignee_id: str | None = None
     status: str | None = None

@@ -12,6 +12,7 @@ from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.listing import Page, all_of, any_of, query_page
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.core.ranks import after, between
+from chalicelib.core.sync import changed_since
 from chalicelib.core.timeutil import utcnow
 from chalicelib.labels import service as labels
 from chalicelib.orgs import service as orgs
@@ -498,6 +499,7 @@ def list_tasks(*, principal: Principal, filters: TaskFilters, phase: str | None 
         "search": Task.title_lower.contains(filters.search.lower()) if filters.search else None,
         "visibility": None if filters.project_id else _hidden_projects_filter(principal),
         "phase": _phase_filter(phase),
+        "updated_since": changed_since(Task, filters.updated_since),
     }
     hash_key, index, keyed = _access_pattern(org, filters)
     condition = all_of(condition for name, condition in conditions.items() if name not in keyed)
@@ -511,7 +513,7 @@ def list_tasks(*, principal: Principal, filters: TaskFilters, phase: str | None 
             cursor=filters.cursor,
             offset=filters.offset,
             newest_first=filters.order == "desc",
-            range_key_condition=key_prefix(Task.SK, Task.SK_PREFIX) if index is None else None,
+            range_key_condition=_range_condition(index, filters),
             scope=f"{org}:tasks:{hash_key}",
         )
     else:
@@ -535,9 +537,21 @@ def _access_pattern(org: str, filters: TaskFilters) -> tuple[str, object, set[st
         )
     if filters.project_id:
         return Task.project_partition(org, filters.project_id), Task.gsi2, {"project_id", "visibility"}
+    if filters.updated_since is not None and filters.sort in ("created_at", "updated_at"):
+        # A sync: GSI5 sorts the org's tasks by updated_at, so the key condition reads only the changed ones.
+        return Task.updated_partition(org), Task.gsi5, {"updated_since"}
     if filters.sort == "updated_at":
         return Task.updated_partition(org), Task.gsi5, set()
     return f"ORG#{org}", None, set()
+
+
+def _range_condition(index, filters: TaskFilters):
+    """The sort-key condition of the chosen partition: tasks only in the org's, changed ones in GSI5's."""
+    if index is None:
+        return key_prefix(Task.SK, Task.SK_PREFIX)
+    if index is Task.gsi5 and filters.updated_since is not None:
+        return Task.updated_since_key(filters.updated_since)
+    return None
 
 
 def _natural_order(filters: TaskFilters, keyed: set[str]) -> bool:
@@ -547,7 +561,7 @@ def _natural_order(filters: TaskFilters, keyed: set[str]) -> bool:
     if filters.sort == "position":
         return "group_id" in keyed
     if filters.sort == "updated_at":
-        return not keyed
+        return not keyed - {"updated_since"}
     return True  # created_at: ULID ids order every partition keyed by id
 
 

@@ -1,5 +1,6 @@
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 
+from chalicelib.core import sync
 from chalicelib.core.db import Item, TimestampAttribute
 from chalicelib.core.timeutil import to_sortable
 
@@ -88,3 +89,7 @@ class TagUsage(Item, discriminator="TAG"):
     @classmethod
     def keys(cls, org_id: str, name: str) -> tuple[str, str]:
         return f"ORG#{org_id}", f"{cls.SK_PREFIX}{name}"
+
+
+# Deleting one leaves a tombstone for syncing clients (core.sync, docs/sync.md).
+sync.syncable(TimeEntry, "time_entry", project="project_id", owner="user_id")

@@ -2,6 +2,7 @@ import json
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
+from chalicelib.core import sync
 from chalicelib.core.db import Item, TimestampAttribute
 
 
@@ -56,3 +57,7 @@ class WhiteboardShare(Item, discriminator="WHITEBOARD_SHARE"):
     def index(self) -> None:
         """GSI1: the board's links, oldest first."""
         self.GSI1PK, self.GSI1SK = self.board_partition(self.org_id, self.whiteboard_id), self.id
+
+
+# Deleting one leaves a tombstone for syncing clients (core.sync, docs/sync.md).
+sync.syncable(Whiteboard, "whiteboard")
