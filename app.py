@@ -39,6 +39,7 @@ for module in (
     "chalicelib.search.routes",
     "chalicelib.sync.routes",
     "chalicelib.time_entries.routes",
+    "chalicelib.timesheets.routes",
     "chalicelib.reports.routes",
     "chalicelib.invoices.routes",
     "chalicelib.payments.routes",
