@@ -2,7 +2,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from chalicelib.core.schemas import CursorPageParams, RequestBody, ResponseModel, UtcDatetime
+from chalicelib.core.schemas import CursorPageParams, RequestBody, ResponseModel, SyncParams, UtcDatetime
 
 ItemTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
 
@@ -11,7 +11,7 @@ class ChecklistItemCreate(RequestBody):
     title: ItemTitle
 
 
-class ChecklistFilters(CursorPageParams):
+class ChecklistFilters(CursorPageParams, SyncParams):
     per_page: int = Field(default=100, ge=1, le=100)
 
 

@@ -10,6 +10,7 @@ from chalicelib.core.db import Item, TransactionCancelled, transact
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.listing import Page, query_page
+from chalicelib.core.sync import changed_since
 from chalicelib.core.timeutil import utcnow
 from chalicelib.tasks import service as tasks
 
@@ -22,6 +23,7 @@ def list_items(*, principal: Principal, task_id: str, filters: ChecklistFilters)
         ChecklistItem,
         partition,
         index=ChecklistItem.gsi1,
+        filter_condition=changed_since(ChecklistItem, filters.updated_since),
         limit=filters.per_page,
         cursor=filters.cursor,
         offset=filters.offset,

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, StringConstraints
 
-from chalicelib.core.schemas import CursorPageParams, RequestBody, ResponseModel, UtcDatetime
+from chalicelib.core.schemas import CursorPageParams, RequestBody, ResponseModel, SyncParams, UtcDatetime
 from chalicelib.core.validators import Cents, Currency, Email, Name
 
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)]
@@ -65,7 +65,7 @@ class ClientUpdate(RequestBody):
     archived: bool | None = None
 
 
-class ClientFilters(CursorPageParams):
+class ClientFilters(CursorPageParams, SyncParams):
     search: Search | None = None
     archived: bool = False
 
@@ -138,7 +138,7 @@ class ContactOut(ResponseModel):
         )
 
 
-class ContactFilters(CursorPageParams):
+class ContactFilters(CursorPageParams, SyncParams):
     pass
 
 

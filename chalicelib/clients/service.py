@@ -18,6 +18,7 @@ from chalicelib.core.db import Item, TransactionCancelled, transact
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.listing import Page, all_of, query_page
+from chalicelib.core.sync import changed_since
 from chalicelib.core.timeutil import utcnow
 
 CLIENT_DELETED_JOB = "client_deleted"
@@ -106,7 +107,7 @@ def list_clients(*, principal: Principal, filters: ClientFilters) -> Page:
         Client,
         pk,
         range_key_condition=Client.SK.startswith(Client.SK_PREFIX),
-        filter_condition=all_of(conditions),
+        filter_condition=all_of([*conditions, changed_since(Client, filters.updated_since)]),
         limit=filters.per_page,
         cursor=filters.cursor,
         offset=filters.offset,
@@ -255,6 +256,7 @@ def list_contacts(*, principal: Principal, client_id: str, filters: ContactFilte
         ClientContact,
         client.PK,
         range_key_condition=ClientContact.SK.startswith(ClientContact.prefix(client.id)),
+        filter_condition=changed_since(ClientContact, filters.updated_since),
         limit=filters.per_page,
         cursor=filters.cursor,
         offset=filters.offset,

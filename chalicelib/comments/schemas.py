@@ -2,7 +2,7 @@ from typing import Annotated
 
 from pydantic import StringConstraints
 
-from chalicelib.core.schemas import CursorPageParams, RequestBody, ResponseModel, UtcDatetime
+from chalicelib.core.schemas import CursorPageParams, RequestBody, ResponseModel, SyncParams, UtcDatetime
 
 MAX_BODY_CHARS = 20_000
 CommentText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_BODY_CHARS)]
@@ -16,7 +16,7 @@ class CommentUpdate(RequestBody):
     body: CommentText
 
 
-class CommentFilters(CursorPageParams):
+class CommentFilters(CursorPageParams, SyncParams):
     pass
 
 

@@ -9,6 +9,7 @@ from chalicelib.core.db import Item, TransactionCancelled, transact
 from chalicelib.core.errors import Forbidden, NotFound
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.listing import Page, query_page
+from chalicelib.core.sync import changed_since
 from chalicelib.core.timeutil import utcnow
 from chalicelib.tasks import service as tasks
 
@@ -20,6 +21,7 @@ def list_comments(*, principal: Principal, task_id: str, filters: CommentFilters
         Comment,
         Comment.partition(principal.org_id),
         range_key_condition=Comment.SK.startswith(Comment.task_prefix(task.id)),
+        filter_condition=changed_since(Comment, filters.updated_since),
         limit=filters.per_page,
         cursor=filters.cursor,
         offset=filters.offset,

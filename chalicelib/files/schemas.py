@@ -3,7 +3,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from chalicelib.core.schemas import CursorPageParams, QueryParams, RequestBody, ResponseModel, UtcDatetime
+from chalicelib.core.schemas import CursorPageParams, QueryParams, RequestBody, ResponseModel, SyncParams, UtcDatetime
 
 
 class UploadParams(QueryParams):
@@ -19,7 +19,7 @@ class UploadStart(RequestBody):
     task_id: str | None = None
 
 
-class AttachmentFilters(CursorPageParams):
+class AttachmentFilters(CursorPageParams, SyncParams):
     pass
 
 

@@ -29,6 +29,7 @@ from chalicelib.core.errors import (
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.listing import Page, query_page
 from chalicelib.core.logs import logger
+from chalicelib.core.sync import changed_since
 from chalicelib.core.timeutil import utcnow
 from chalicelib.files import detect, images, storage
 from chalicelib.files.form import Upload, clean_filename
@@ -276,6 +277,7 @@ def list_attachments(*, principal: Principal, task_id: str, filters: AttachmentF
         StoredFile,
         StoredFile.task_partition(principal.org_id, task.id),
         index=StoredFile.gsi1,
+        filter_condition=changed_since(StoredFile, filters.updated_since),
         limit=filters.per_page,
         cursor=filters.cursor,
         offset=filters.offset,

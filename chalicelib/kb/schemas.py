@@ -2,7 +2,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
-from chalicelib.core.schemas import CursorPageParams, RequestBody, ResponseModel, UtcDatetime
+from chalicelib.core.schemas import CursorPageParams, RequestBody, ResponseModel, SyncParams, UtcDatetime
 
 MAX_CONTENT_CHARS = 50_000
 EXCERPT_CHARS = 280
@@ -31,7 +31,7 @@ class KbUpdate(RequestBody):
     version: Annotated[int, Field(ge=1)] | None = None
 
 
-class KbFilters(CursorPageParams):
+class KbFilters(CursorPageParams, SyncParams):
     type: KbType | None = None
     parent_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None  # a category or "root"
 

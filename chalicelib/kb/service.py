@@ -14,6 +14,7 @@ from chalicelib.core.db import Item, TransactionCancelled, key_prefix, transact
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.listing import Page, all_of, any_of, query_page
+from chalicelib.core.sync import changed_since
 from chalicelib.core.timeutil import utcnow
 from chalicelib.kb.models import KB_PREFIX, KbArticle, KbCategory, children_partition
 from chalicelib.kb.schemas import KbCreate, KbFilters, KbUpdate
@@ -103,7 +104,7 @@ def list_items(*, principal: Principal, filters: KbFilters) -> Page:
         hash_key,
         index=index,
         range_key_condition=key_condition,
-        filter_condition=all_of([visible]),
+        filter_condition=all_of([visible, changed_since(KbArticle, filters.updated_since)]),
         limit=filters.per_page,
         cursor=filters.cursor,
         offset=filters.offset,

@@ -3,7 +3,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, StringConstraints
 
-from chalicelib.core.schemas import CursorPageParams, RequestBody, ResponseModel, UtcDatetime
+from chalicelib.core.schemas import CursorPageParams, RequestBody, ResponseModel, SyncParams, UtcDatetime
 from chalicelib.core.validators import HexColor
 
 DEFAULT_COLOR = "#6366f1"
@@ -40,7 +40,7 @@ class MilestoneUpdate(RequestBody):
     description: Description | None = None
 
 
-class MilestoneFilters(CursorPageParams):
+class MilestoneFilters(CursorPageParams, SyncParams):
     pass
 
 

@@ -7,6 +7,7 @@ from chalicelib.core.db import Item, TransactionCancelled, transact
 from chalicelib.core.errors import NotFound, ValidationFailed
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.listing import Page, query_page
+from chalicelib.core.sync import changed_since
 from chalicelib.core.timeutil import utcnow
 from chalicelib.milestones.models import Milestone
 from chalicelib.milestones.schemas import MilestoneCreate, MilestoneFilters, MilestoneUpdate
@@ -53,6 +54,7 @@ def list_milestones(*, principal: Principal, org_id: str, project_id: str, filte
         Milestone,
         partition,
         index=Milestone.gsi1,
+        filter_condition=changed_since(Milestone, filters.updated_since),
         limit=filters.per_page,
         cursor=filters.cursor,
         offset=filters.offset,

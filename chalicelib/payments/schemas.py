@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, StringConstraints, field_validator
 
-from chalicelib.core.schemas import CursorPageParams, RequestBody, ResponseModel, UtcDatetime
+from chalicelib.core.schemas import CursorPageParams, RequestBody, ResponseModel, SyncParams, UtcDatetime
 
 PaymentMethod = Literal["bank_transfer", "credit_card", "cash", "other"]
 Notes = Annotated[str, StringConstraints(max_length=10_000)]
@@ -56,7 +56,7 @@ class MarkPaid(RequestBody):
     payment_method: PaymentMethod | None = None
 
 
-class PaymentFilters(CursorPageParams):
+class PaymentFilters(CursorPageParams, SyncParams):
     """TRCR's filters; `from`/`to` bound the payment date (both inclusive, UTC days)."""
 
     client_id: str | None = None

@@ -15,7 +15,8 @@ from chalicelib.core.auth import Principal
 from chalicelib.core.db import TransactionCancelled, transaction
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.core.ids import is_id, new_id
-from chalicelib.core.listing import Page, query_page
+from chalicelib.core.listing import Page, all_of, query_page
+from chalicelib.core.sync import changed_since
 from chalicelib.core.timeutil import to_rfc3339, to_sortable, utcnow
 from chalicelib.invoices import service as invoices
 from chalicelib.payments.models import Payment
@@ -103,7 +104,7 @@ def list_payments(*, principal: Principal, filters: PaymentFilters) -> Page:
         partition,
         index=index,
         range_key_condition=sort_key.between(low, high),
-        filter_condition=condition,
+        filter_condition=all_of([condition, changed_since(Payment, filters.updated_since)]),
         limit=filters.per_page,
         cursor=filters.cursor,
         offset=filters.offset,

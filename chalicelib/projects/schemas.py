@@ -3,7 +3,7 @@ from typing import Annotated, Literal
 
 from pydantic import StringConstraints
 
-from chalicelib.core.schemas import CursorPageParams, RequestBody, ResponseModel, UtcDatetime
+from chalicelib.core.schemas import CursorPageParams, RequestBody, ResponseModel, SyncParams, UtcDatetime
 from chalicelib.core.validators import Cents, Currency, HexColor
 
 ProjectName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -40,7 +40,7 @@ class ProjectUpdate(RequestBody):
     end_date: date | None = None
 
 
-class ProjectFilters(CursorPageParams):
+class ProjectFilters(CursorPageParams, SyncParams):
     status: Literal["active", "archived"] | None = None
     archived: bool | None = None
     client_id: str | None = None

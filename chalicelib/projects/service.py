@@ -9,6 +9,7 @@ from chalicelib.core.db import Item, TransactionCancelled, key_prefix, transact
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.listing import Page, all_of, query_page
+from chalicelib.core.sync import changed_since
 from chalicelib.core.timeutil import utcnow
 from chalicelib.orgs import service as orgs
 from chalicelib.projects.models import Project, ProjectMember
@@ -129,7 +130,7 @@ def list_projects(*, principal: Principal, filters: ProjectFilters) -> Page:
         Project,
         pk,
         range_key_condition=key_prefix(Project.SK, Project.SK_PREFIX),
-        filter_condition=all_of(conditions),
+        filter_condition=all_of([*conditions, changed_since(Project, filters.updated_since)]),
         limit=filters.per_page,
         cursor=filters.cursor,
         offset=filters.offset,

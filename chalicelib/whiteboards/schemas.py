@@ -2,7 +2,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
-from chalicelib.core.schemas import CursorPageParams, QueryParams, RequestBody, ResponseModel, UtcDatetime
+from chalicelib.core.schemas import CursorPageParams, QueryParams, RequestBody, ResponseModel, SyncParams, UtcDatetime
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Permission = Literal["view", "edit"]
@@ -27,7 +27,7 @@ class ShareCreate(RequestBody):
     permission: Permission = "view"
 
 
-class WhiteboardFilters(CursorPageParams):
+class WhiteboardFilters(CursorPageParams, SyncParams):
     pass
 
 

@@ -16,6 +16,7 @@ from chalicelib.core.errors import Conflict, Forbidden, NotFound, PayloadTooLarg
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.listing import Page, query_page
 from chalicelib.core.security import digest, new_secret
+from chalicelib.core.sync import changed_since
 from chalicelib.core.timeutil import utcnow
 from chalicelib.whiteboards.models import Whiteboard, WhiteboardShare
 from chalicelib.whiteboards.schemas import ShareCreate, WhiteboardCreate, WhiteboardFilters, WhiteboardSave
@@ -64,6 +65,7 @@ def list_boards(*, principal: Principal, filters: WhiteboardFilters) -> Page:
         Whiteboard,
         f"ORG#{principal.org_id}",
         range_key_condition=key_prefix(Whiteboard.SK, Whiteboard.SK_PREFIX),
+        filter_condition=changed_since(Whiteboard, filters.updated_since),
         limit=filters.per_page,
         cursor=filters.cursor,
         offset=filters.offset,
