@@ -1,4 +1,7 @@
-"""The audit trail: every mutation of an org's data writes an entry in the same transaction."""
+"""The audit trail: every mutation of an org's data writes an entry in the same transaction.
+
+An entry the webhook catalogue covers also adds its webhook events to that transaction (docs/decisions.md 85).
+"""
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -6,6 +9,7 @@ from typing import Any
 
 from chalicelib.audit.models import AuditEntry
 from chalicelib.audit.schemas import AuditFilters
+from chalicelib.core import events
 from chalicelib.core.auth import Principal
 from chalicelib.core.db import transaction
 from chalicelib.core.errors import ValidationFailed
@@ -13,6 +17,7 @@ from chalicelib.core.ids import new_id
 from chalicelib.core.listing import Page, all_of, query_page
 from chalicelib.core.timeutil import to_sortable, utcnow
 from chalicelib.users import service as users
+from chalicelib.webhooks import catalogue
 
 
 @dataclass(frozen=True)
@@ -62,10 +67,21 @@ def record(
     entity_id: str | None = None,
     changes: dict | None = None,
 ) -> None:
-    """Add an audit entry to the transaction `tx` that makes the change."""
-    tx.save(
-        _entry(org_id=org_id, actor=actor, action=action, entity_type=entity_type, entity_id=entity_id, changes=changes)
+    """Add an audit entry to the transaction `tx` that makes the change (and the webhook events it raises)."""
+    entry = _entry(
+        org_id=org_id, actor=actor, action=action, entity_type=entity_type, entity_id=entity_id, changes=changes
     )
+    tx.save(entry)
+    for event_type in catalogue.types_for(entity_type, action, entry.changes):
+        data = {"object": entity_type, "id": entity_id, "action": action, "changes": entry.changes}
+        events.emit(
+            tx,
+            org_id=org_id,
+            type=event_type,
+            recipients=[],
+            actor_id=entry.user_id,
+            data={**data, "actor_id": entry.user_id, "audit_log_id": entry.id},
+        )
 
 
 def record_now(

@@ -65,23 +65,13 @@ def render(event_type: str, data: dict[str, Any], actor: str) -> Rendered:
         return Rendered(heading, _tasks_lines(tasks), link)
     if event_type == "daily_digest":
         return Rendered(f"Your day in {data.get('org_name') or 'Stint'}", _digest_message(data), link)
+    if event_type == "webhook_disabled":
+        body = f"Deliveries to {data.get('url') or title} failed {data.get('failures')} times in a row, so Stint"
+        return Rendered("A webhook was disabled", f"{body} stopped sending them. Fix it, then re-enable it.", link)
     if event_type == "member_invited":
         org = data.get("org_name") or "the organization"
         return Rendered(f"{actor} invited you to {org}", f"Welcome to {org} on Stint.", link)
-    if event_type.startswith("timesheet_"):
-        return _timesheet(event_type, data, actor, link)
     return Rendered(title or event_type.replace("_", " "), "", link)
-
-
-def _timesheet(event_type: str, data: dict[str, Any], actor: str, link: str | None) -> Rendered:
-    period = data.get("week") or f"{data.get('period_from')} – {data.get('period_to')}"
-    hours = f"{int(data.get('total_seconds') or 0) / 3600:.2f} h"
-    comment = str(data.get("comment") or "")
-    if event_type == "timesheet_submitted":
-        return Rendered(f"{actor} submitted a timesheet for {period}", f"{hours} to review.", link)
-    if event_type == "timesheet_approved":
-        return Rendered(f"{actor} approved your timesheet for {period}", comment or f"{hours} approved.", link)
-    return Rendered(f"{actor} rejected your timesheet for {period}", comment, link)
 
 
 def _paid_message(data: dict[str, Any]) -> str:
