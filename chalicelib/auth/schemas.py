@@ -1,12 +1,15 @@
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import StringConstraints
+from pydantic import Field, StringConstraints
 
+from chalicelib.core.auth import SCOPES
 from chalicelib.core.schemas import RequestBody, ResponseModel, UtcDatetime
 from chalicelib.core.validators import Email, Name, Password
 
 Token = Annotated[str, StringConstraints(min_length=1, max_length=512)]
+Access = Literal["read_write", "read_only"]
+Scope = Literal[tuple(SCOPES)]
 
 
 class Register(RequestBody):
@@ -45,6 +48,9 @@ class PasswordChange(RequestBody):
 class ApiTokenCreate(RequestBody):
     name: Name
     expires_at: UtcDatetime | None = None
+    access: Access = "read_write"
+    # Omitted or null: every resource (or, for a token made with a scoped token, that token's scopes).
+    scopes: Annotated[list[Scope], Field(min_length=1, max_length=len(SCOPES))] | None = None
 
 
 class SessionOut(ResponseModel):
@@ -74,6 +80,8 @@ class ApiTokenOut(ResponseModel):
     name: str
     prefix: str
     organization_id: str
+    access: Access
+    scopes: list[str] | None  # null: every resource
     created_at: UtcDatetime
     last_used_at: UtcDatetime | None
     expires_at: UtcDatetime | None
@@ -86,6 +94,8 @@ class ApiTokenOut(ResponseModel):
             name=token.name,
             prefix=token.prefix,
             organization_id=token.org_id,
+            access=token.access or "read_write",
+            scopes=list(token.scopes or []) or None,
             created_at=token.created_at,
             last_used_at=token.last_used_at,
             expires_at=expires,

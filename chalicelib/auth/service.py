@@ -24,10 +24,10 @@ from chalicelib.auth.schemas import (
 )
 from chalicelib.billing import service as billing
 from chalicelib.core import jobs, mail, ratelimit
-from chalicelib.core.auth import READ_WRITE, Principal
+from chalicelib.core.auth import READ_WRITE, SCOPES, Principal
 from chalicelib.core.config import get_settings
 from chalicelib.core.db import Item, TransactionCancelled, transact
-from chalicelib.core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from chalicelib.core.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from chalicelib.core.http import add_response_headers
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.security import (
@@ -522,6 +522,7 @@ def create_api_token(*, principal: Principal, body: ApiTokenCreate) -> tuple[Api
     """A personal API token for the caller in the current org; the secret is returned once, never stored."""
     if body.expires_at is not None and body.expires_at <= utcnow():
         raise ValidationFailed.field("expires_at", "must be in the future")
+    scopes = _granted_scopes(principal, body)
     existing = list(ApiToken.gsi1.query(ApiToken.owner_partition(principal.org_id, principal.user_id)))
     if len(existing) >= MAX_API_TOKENS:
         raise Conflict(f"A user may hold at most {MAX_API_TOKENS} API tokens per organization.")
@@ -536,6 +537,8 @@ def create_api_token(*, principal: Principal, body: ApiTokenCreate) -> tuple[Api
         org_id=principal.org_id,
         name=body.name,
         prefix=secret[: len(PAT_PREFIX) + 6],
+        access=body.access,
+        scopes=scopes,
         created_at=utcnow(),
         expires_at=epoch_seconds(body.expires_at) if body.expires_at else None,
     )
@@ -550,11 +553,31 @@ def create_api_token(*, principal: Principal, body: ApiTokenCreate) -> tuple[Api
             action="created",
             entity_type="api_token",
             entity_id=token.id,
-            changes={"name": {"from": None, "to": token.name}},
+            changes={
+                "name": {"from": None, "to": token.name},
+                "access": {"from": None, "to": token.access},
+                **({"scopes": {"from": None, "to": scopes}} if scopes else {}),
+            },
         )
 
     transact(write)
     return token, secret
+
+
+def _granted_scopes(principal: Principal, body: ApiTokenCreate) -> list[str]:
+    """The new token's scopes, in catalogue order (empty: every resource); never wider than a calling token's."""
+    wanted = [scope for scope in SCOPES if scope in (body.scopes or ())]
+    if principal.scopes is None:  # a session, or an unscoped token
+        return wanted
+    if not wanted:
+        return list(principal.scopes)
+    beyond = [scope for scope in wanted if scope not in principal.scopes]
+    if beyond:
+        raise Forbidden(
+            f"This API token cannot grant scopes it does not have: {', '.join(beyond)}.",
+            details=[{"field": "scopes", "message": f"includes {', '.join(beyond)}, beyond the calling token's"}],
+        )
+    return wanted
 
 
 def list_api_tokens(*, principal: Principal) -> list[ApiToken]:

@@ -21,7 +21,7 @@ SCOPES = {
     "members": "the member list and invitations (/members, TataTrack /team)",
     "projects": "projects, their members, task groups, stats and milestones",
     "tasks": "tasks and their comments, checklists, labels, dependencies, recurrences; labels and statuses",
-    "time_entries": "time entries, timers and tags (/time-entries, /time, /entries, /tags)",
+    "time_entries": "time entries, timers, tags, timesheets and the time lock",
     "clients": "clients, their contacts and activities",
     "invoices": "invoices, their line items and PDFs",
     "payments": "payments",
@@ -35,6 +35,8 @@ SCOPES = {
     "git": "Git repositories and webhooks",
     "audit": "the audit log",
     "billing": "the subscription and plans",
+    "sync": "the deletions feed (/sync/deletions) that sync clients poll",
+    "webhooks": "outgoing webhook subscriptions and their deliveries",
 }
 
 # The first path segment of a route (after /api/v1 or /api) → its scope. None: public, no token involved.
@@ -59,6 +61,8 @@ _FAMILIES: dict[str, str | None] = {
     "time": "time_entries",
     "entries": "time_entries",
     "tags": "time_entries",
+    "timesheets": "time_entries",
+    "time-lock": "time_entries",
     "clients": "clients",
     "invoices": "invoices",
     "payments": "payments",
@@ -74,6 +78,9 @@ _FAMILIES: dict[str, str | None] = {
     "git": "git",
     "audit-logs": "audit",
     "billing": "billing",
+    "sync": "sync",
+    "webhooks": "webhooks",
+    "webhook-event-types": "webhooks",
     "health": None,
     "openapi.json": None,
     "docs": None,

@@ -349,7 +349,10 @@ def test_creating_a_token_is_audited(owner):
     entries = owner.api.get(f"/api/v1/audit-logs?entity_id={issued.id}").json_body["data"]
     assert [entry["action"] for entry in entries] == ["revoked", "created"]
     assert entries[1]["entity_type"] == "api_token"
-    assert entries[1]["changes"] == {"name": {"from": None, "to": "deploy bot"}}
+    assert entries[1]["changes"] == {
+        "name": {"from": None, "to": "deploy bot"},
+        "access": {"from": None, "to": "read_write"},
+    }
 
 
 def test_expiry_is_rendered_in_utc(owner):
