@@ -71,7 +71,20 @@ def render(event_type: str, data: dict[str, Any], actor: str) -> Rendered:
     if event_type == "member_invited":
         org = data.get("org_name") or "the organization"
         return Rendered(f"{actor} invited you to {org}", f"Welcome to {org} on Stint.", link)
+    if event_type.startswith("timesheet_"):
+        return _timesheet(event_type, data, actor, link)
     return Rendered(title or event_type.replace("_", " "), "", link)
+
+
+def _timesheet(event_type: str, data: dict[str, Any], actor: str, link: str | None) -> Rendered:
+    period = data.get("week") or f"{data.get('period_from')} – {data.get('period_to')}"
+    hours = f"{int(data.get('total_seconds') or 0) / 3600:.2f} h"
+    comment = str(data.get("comment") or "")
+    if event_type == "timesheet_submitted":
+        return Rendered(f"{actor} submitted a timesheet for {period}", f"{hours} to review.", link)
+    if event_type == "timesheet_approved":
+        return Rendered(f"{actor} approved your timesheet for {period}", comment or f"{hours} approved.", link)
+    return Rendered(f"{actor} rejected your timesheet for {period}", comment, link)
 
 
 def _paid_message(data: dict[str, Any]) -> str:

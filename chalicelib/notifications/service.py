@@ -32,7 +32,10 @@ EMAIL_ONLY_TYPES = ("daily_digest",)
 IN_APP_ONLY_TYPES = ("member_invited",)
 # Not a preference either: alerts to the org's admins, always in the app and by email (decision 86).
 ADMIN_ALERT_TYPES = ("webhook_disabled",)
-NOTIFIED_TYPES = (*PREFERENCE_TYPES, *IN_APP_ONLY_TYPES, *ADMIN_ALERT_TYPES)
+# Not preferences either: timesheet reviews always reach the member (and submissions the admins), in the app
+# and by email (decision 82).
+TIMESHEET_TYPES = ("timesheet_submitted", "timesheet_approved", "timesheet_rejected")
+NOTIFIED_TYPES = (*PREFERENCE_TYPES, *IN_APP_ONLY_TYPES, *TIMESHEET_TYPES, *ADMIN_ALERT_TYPES)
 CHANNELS = ("email", "push", "in_app")
 KEEP_SECONDS = 365 * 24 * 3600
 _TRANSACTION_ITEMS = 99  # DynamoDB's 100, less the audit entry
@@ -55,6 +58,7 @@ DEFAULTS = {kind: Preference(kind, email=True, push=False, in_app=True) for kind
 DEFAULTS["daily_digest"] = Preference("daily_digest", email=False, push=False, in_app=False)
 DEFAULTS["member_invited"] = Preference("member_invited", email=False, push=False, in_app=True)
 DEFAULTS["webhook_disabled"] = Preference("webhook_disabled", email=True, push=False, in_app=True)
+DEFAULTS.update({kind: Preference(kind, email=True, push=False, in_app=True) for kind in TIMESHEET_TYPES})
 
 
 def _effective(kind: str, stored: NotificationPreference | None) -> Preference:
