@@ -15,14 +15,17 @@ def request_actor(request: Request) -> Actor:
     return Actor(None, client_ip(request), (request.headers or {}).get("user-agent"))
 
 
-def current_principal(request: Request, *, idempotency_key: bool = True) -> Principal:
+def current_principal(
+    request: Request, *, idempotency_key: bool = True, prefetch: service.Prefetch | None = None
+) -> Principal:
     """The authenticated principal of the request, or 401.
 
     A POST with an `Idempotency-Key` is claimed for the caller here, or answered from the first response
     (core.idempotency); `idempotency_key=False` for routes that honour the key inside their own transaction.
+    `prefetch(org_id, user_id)`: keys of items the route will read, fetched with the credential in one BatchGetItem.
     """
     principal = service.authenticate(
-        authorization=(request.headers or {}).get("authorization"), actor=request_actor(request)
+        authorization=(request.headers or {}).get("authorization"), actor=request_actor(request), prefetch=prefetch
     )
     logger.append_keys(org_id=principal.org_id)
     principal.require_route(method=request.method, path=request.path)  # a token's access and scopes (decision 94)

@@ -2,6 +2,7 @@
 and turning a request's bearer credential into a Principal."""
 
 import secrets
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,10 +24,10 @@ from chalicelib.auth.schemas import (
     VerifyEmail,
 )
 from chalicelib.billing import service as billing
-from chalicelib.core import jobs, mail, ratelimit
+from chalicelib.core import db, jobs, mail, ratelimit
 from chalicelib.core.auth import READ_WRITE, SCOPES, Principal
 from chalicelib.core.config import get_settings
-from chalicelib.core.db import Item, TransactionCancelled, transact
+from chalicelib.core.db import TransactionCancelled, transact
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from chalicelib.core.http import add_response_headers
 from chalicelib.core.ids import is_id, new_id
@@ -609,12 +610,6 @@ def revoke_api_token(*, principal: Principal, token_id: str) -> None:
 # --- authentication ------------------------------------------------------------------------------------------
 
 
-def _batch_get(*keys: tuple[str, str]) -> list:
-    """The items at `keys` (None where missing), in one BatchGetItem: authentication's single read."""
-    found = {(item.PK, item.SK): item for item in Item.batch_get(list(keys))}
-    return [found.get(key) for key in keys]
-
-
 def _bearer(authorization: str | None) -> str:
     scheme, _, credential = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not credential.strip():
@@ -632,11 +627,23 @@ def _touch_api_token(token: ApiToken, now: datetime) -> None:
         raise
 
 
-def _metered(credential: str, principal_of, *keys: tuple[str, str]) -> Principal:
-    """Read `keys` and the credential's rate counter in one BatchGetItem, resolve, then count the request."""
+Prefetch = Callable[[str, str], list[tuple[str, str]]]  # (org_id, user_id) → keys
+
+
+def _metered(
+    credential: str, principal_of, *keys: tuple[str, str], org_id: str, user_id: str, prefetch: Prefetch | None
+) -> Principal:
+    """Read `keys`, the credential's rate counter and what the route will read in one BatchGetItem.
+
+    The route's items (`prefetch(org_id, user_id)`, in the credential's org) are kept for the request only once the
+    credential resolves to a principal.
+    """
     window = ratelimit.requests_per_credential.window(credential)
-    *items, counter = _batch_get(*keys, window.keys)
+    ahead = prefetch(org_id, user_id) if prefetch else []
+    found = db.batch_read([*keys, window.keys, *ahead])
+    items, counter = [found[key] for key in keys], found[window.keys]
     principal = principal_of(*items)
+    db.remember({key: found[key] for key in ahead})
     usage = ratelimit.requests_per_credential.record(
         window, stored=int(counter.count) if counter else 0, limit=get_settings().api_rate_limit_per_minute
     )
@@ -644,7 +651,7 @@ def _metered(credential: str, principal_of, *keys: tuple[str, str]) -> Principal
     return principal
 
 
-def _api_token_principal(secret: str, actor: Actor) -> Principal:
+def _api_token_principal(secret: str, actor: Actor, prefetch: Prefetch | None) -> Principal:
     ids = secret[len(PAT_PREFIX) :]
     if len(ids) <= 2 * _ULID_LENGTH:
         raise Unauthorized("Missing or invalid bearer token.")
@@ -655,6 +662,9 @@ def _api_token_principal(secret: str, actor: Actor) -> Principal:
         lambda token, member: _api_token_checked(token, member, org_id, user_id, actor),
         ApiToken.keys(secret_digest),
         orgs.membership_keys(org_id=org_id, user_id=user_id),
+        org_id=org_id,
+        user_id=user_id,
+        prefetch=prefetch,
     )
 
 
@@ -684,7 +694,7 @@ def _api_token_checked(token, member, org_id: str, user_id: str, actor: Actor) -
     )
 
 
-def _access_token_principal(token: str, actor: Actor) -> Principal:
+def _access_token_principal(token: str, actor: Actor, prefetch: Prefetch | None) -> Principal:
     claims = read_access_token(token)
     user_id, org_id, session_id = claims["sub"], claims["org"], claims["sid"]
     return _metered(
@@ -693,6 +703,9 @@ def _access_token_principal(token: str, actor: Actor) -> Principal:
         orgs.membership_keys(org_id=org_id, user_id=user_id),
         Session.keys(user_id, session_id),
         users.record_keys(user_id=user_id),
+        org_id=org_id,
+        user_id=user_id,
+        prefetch=prefetch,
     )
 
 
@@ -717,11 +730,15 @@ def api_token_alias(secret: str) -> str:
     return PAT_ALIAS_PREFIX + secret.removeprefix(PAT_PREFIX)
 
 
-def authenticate(*, authorization: str | None, actor: Actor) -> Principal:
-    """The principal behind an `Authorization: Bearer …` header (access JWT or API token), or 401."""
+def authenticate(*, authorization: str | None, actor: Actor, prefetch: Prefetch | None = None) -> Principal:
+    """The principal behind an `Authorization: Bearer …` header (access JWT or API token), or 401.
+
+    `prefetch(org_id, user_id)` names items of the caller's org the route is about to read: they come in the same
+    BatchGetItem as the credential (core.db prefetch).
+    """
     credential = _bearer(authorization)
     if credential.startswith(PAT_ALIAS_PREFIX):
         credential = PAT_PREFIX + credential.removeprefix(PAT_ALIAS_PREFIX)
     if credential.startswith(PAT_PREFIX):
-        return _api_token_principal(credential, actor)
-    return _access_token_principal(credential, actor)
+        return _api_token_principal(credential, actor, prefetch)
+    return _access_token_principal(credential, actor, prefetch)

@@ -5,6 +5,7 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -140,7 +141,11 @@ class Item(Model):
 
     @classmethod
     def get_or_none(cls, pk: str, sk: str, *, consistent: bool = False):
-        """The item at these keys, or None."""
+        """The item at these keys, or None; served from this request's prefetched reads when it is there."""
+        if not consistent:
+            found = _take_prefetched(pk, sk)
+            if found is not _NOT_PREFETCHED:
+                return found if isinstance(found, cls) else None
         try:
             return cls.get(pk, sk, consistent_read=consistent)
         except cls.DoesNotExist:
@@ -155,6 +160,59 @@ def key_prefix(attribute, prefix: str):
     `ORG#<org>` partition use this to keep local latency independent of the org's size (decision 31).
     """
     return attribute.between(prefix, f"{prefix}~")
+
+
+# --- reads gathered ahead of use ------------------------------------------------------------------------------
+# An API request that knows which items it will need reads them in one BatchGetItem (often authentication's
+# own, decision 100); `Item.get_or_none` then serves each of them once. Only inside `request_reads()` (the
+# HTTP middleware): jobs and event handlers always read afresh, and nothing outlives its request.
+
+Key = tuple[str, str]
+_NOT_PREFETCHED = object()
+_prefetched: ContextVar[dict[Key, Any] | None] = ContextVar("prefetched", default=None)
+
+
+@contextmanager
+def request_reads() -> Iterator[None]:
+    """The scope of one API request's prefetched reads."""
+    token = _prefetched.set({})
+    try:
+        yield
+    finally:
+        _prefetched.reset(token)
+
+
+def batch_read(keys: list[Key]) -> dict[Key, Any]:
+    """The items at `keys` (None where missing), 100 keys per BatchGetItem."""
+    unique = list(dict.fromkeys(keys))
+    found: dict[Key, Any] = dict.fromkeys(unique)
+    for start in range(0, len(unique), 100):
+        found.update({(item.PK, item.SK): item for item in Item.batch_get(unique[start : start + 100])})
+    return found
+
+
+def remember(items: dict[Key, Any]) -> None:
+    """Keep items (None for a missing one) read ahead of use for this request's `get_or_none` calls."""
+    store = _prefetched.get()
+    if store is not None:
+        store.update(items)
+
+
+def prefetch(keys: list[Key]) -> None:
+    """Read the `keys` not gathered yet in one BatchGetItem, for the `get_or_none` calls that follow."""
+    store = _prefetched.get()
+    if store is None:
+        return
+    missing = [key for key in keys if key not in store]
+    if missing:
+        store.update(batch_read(missing))
+
+
+def _take_prefetched(pk: str, sk: str) -> Any:
+    store = _prefetched.get()
+    if not store:
+        return _NOT_PREFETCHED
+    return store.pop((pk, sk), _NOT_PREFETCHED)
 
 
 @lru_cache(maxsize=1)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from chalice import Chalice, Response
 from chalice.app import Request
 
-from chalicelib.core import observability
+from chalicelib.core import db, observability
 from chalicelib.core.errors import AppError, PayloadTooLarge, ValidationFailed
 from chalicelib.core.ids import new_id
 from chalicelib.core.logs import logger
@@ -92,7 +92,8 @@ def install_error_envelope(app: Chalice) -> None:
         started = observability.request_started()
         logger.append_keys(request_id=request_id, route=observability.route_of(request))
         try:
-            response = get_response(request)
+            with db.request_reads():
+                response = get_response(request)
         except AppError as error:
             if error.status >= 500:
                 logger.exception("request failed")
@@ -144,6 +145,18 @@ def _is_malformed(raw: bytes) -> bool:
     except ValueError:
         return True
     return False
+
+
+def json_fields(request: Request) -> dict[str, Any]:
+    """The JSON body's top-level fields as sent, unvalidated, or {} (hints for reading ahead, never trusted)."""
+    raw = request.raw_body or b"{}"
+    if len(raw) > MAX_JSON_BODY_BYTES:
+        return {}
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):
+        return {}
+    return body if isinstance(body, dict) else {}
 
 
 def parse_query(request: Request, model: type[Model]) -> Model:

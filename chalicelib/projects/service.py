@@ -45,6 +45,13 @@ def _project_membership(principal: Principal, project_id: str) -> ProjectMember 
     return ProjectMember.get_or_none(*ProjectMember.keys(principal.org_id, project_id, principal.user_id))
 
 
+def access_keys(*, org_id: str, user_id: str, project_id: str) -> list[tuple[str, str]]:
+    """Where a project and the user's membership of it are stored: what `get_visible` reads (core.db.prefetch)."""
+    if not is_id(project_id, "prj"):
+        return []
+    return [Project.keys(org_id, project_id), ProjectMember.keys(org_id, project_id, user_id)]
+
+
 def find(*, org_id: str, project_id: str) -> Project | None:
     """The org's project with this id whoever may see it, or None (billing reads rates through this)."""
     return Project.get_or_none(*Project.keys(org_id, project_id)) if is_id(project_id, "prj") else None

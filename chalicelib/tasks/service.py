@@ -4,7 +4,7 @@ from contextlib import suppress
 from datetime import date
 
 from chalicelib.audit import service as audit
-from chalicelib.core import events, indexing, jobs, routing
+from chalicelib.core import db, events, indexing, jobs, routing
 from chalicelib.core.auth import Principal
 from chalicelib.core.db import Item, TransactionCancelled, key_prefix, transact
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -53,25 +53,49 @@ def task_link(task_id: str) -> str:
 _MANAGE_REQUIRED = "This action requires the manage_tasks permission on the project."
 
 
-def _visible_with_project(principal: Principal, task_id: str):
-    """The task and its project, each read once; 404 unless the caller may see the project."""
+def reads_ahead(
+    *, org_id: str, user_id: str, task_id=None, project_id=None, status_codes: tuple = ()
+) -> list[tuple[str, str]]:
+    """Keys of what a task route is about to read, for authentication's BatchGetItem (decision 100).
+
+    The values come from the request as sent (path, query, body) and are only hints: whatever they name is
+    still checked by the service that reads it.
+    """
+    keys = [Task.keys(org_id, task_id)] if isinstance(task_id, str) and is_id(task_id, "tsk") else []
+    if isinstance(project_id, str):
+        # Creating or listing in a project: a new task's status defaults to DEFAULT_STATUS.
+        keys += projects.access_keys(org_id=org_id, user_id=user_id, project_id=project_id)
+        status_codes = (*status_codes, statuses.DEFAULT_STATUS)
+    return keys + statuses.record_keys(org_id=org_id, codes=set(status_codes))
+
+
+def _visible_with_project(principal: Principal, task_id: str, *, status_codes: tuple = ()):
+    """The task and its project; 404 unless the caller may see the project.
+
+    The project, the caller's membership of it and the statuses a save will look up (the task's own and
+    `status_codes`) come in one BatchGetItem once the task is read.
+    """
     task = Task.get_or_none(*Task.keys(principal.org_id, task_id)) if is_id(task_id, "tsk") else None
     if task is None:
         raise NotFound("Task not found.")
+    db.prefetch(
+        projects.access_keys(org_id=principal.org_id, user_id=principal.user_id, project_id=task.project_id)
+        + statuses.record_keys(org_id=principal.org_id, codes={task.status, *status_codes})
+    )
     try:
         return task, projects.get_visible(principal=principal, project_id=task.project_id)
     except NotFound as error:
         raise NotFound("Task not found.") from error
 
 
-def get_visible(*, principal: Principal, task_id: str) -> Task:
+def get_visible(*, principal: Principal, task_id: str, status_codes: tuple = ()) -> Task:
     """A task in a project the caller may see, or 404."""
-    return _visible_with_project(principal, task_id)[0]
+    return _visible_with_project(principal, task_id, status_codes=status_codes)[0]
 
 
-def get_manageable(*, principal: Principal, task_id: str) -> Task:
+def get_manageable(*, principal: Principal, task_id: str, status_codes: tuple = ()) -> Task:
     """A visible task (else 404) whose project the caller may manage (else 403), reading the project once."""
-    task, project = _visible_with_project(principal, task_id)
+    task, project = _visible_with_project(principal, task_id, status_codes=status_codes)
     if not projects.can_manage(principal=principal, project=project):
         raise Forbidden(_MANAGE_REQUIRED)
     return task
@@ -236,7 +260,7 @@ def create(*, principal: Principal, body: TaskCreate) -> Task:
     fields = body.model_dump()
     _check_dates(_iso(body.start_date), _iso(body.due_date))
     _check_references(principal, fields, project.id)
-    workflow = statuses.by_code(org_id=principal.org_id)
+    workflow = statuses.workflow(org_id=principal.org_id)
     status_code = body.status or statuses.DEFAULT_STATUS
     if status_code not in workflow:
         statuses.require(org_id=principal.org_id, code=status_code)
@@ -292,13 +316,14 @@ def _changes(task: Task, body: TaskUpdate) -> dict:
 
 def update(*, principal: Principal, task_id: str, changes: TaskUpdate) -> Task:
     """Apply a partial update; `null` clears optional fields; status changes follow the workflow."""
-    task = get_visible(principal=principal, task_id=task_id)
+    fields = changes.model_dump(exclude_unset=True)
+    task = get_visible(principal=principal, task_id=task_id, status_codes=(fields.get("status"),))
     return _save_changes(principal, task, _changes(task, changes))
 
 
 def change_status(*, principal: Principal, task_id: str, status: str) -> Task:
     """Move a task to a status (manage_tasks); notifies the reporter and assignee except the caller."""
-    task = get_manageable(principal=principal, task_id=task_id)
+    task = get_manageable(principal=principal, task_id=task_id, status_codes=(status,))
     return _save_changes(principal, task, {"status": status})
 
 
@@ -306,7 +331,7 @@ def _save_changes(principal: Principal, task: Task, fields: dict) -> Task:
     before = _snapshot(task)
     _check_dates(fields.get("start_date", task.start_date), fields.get("due_date", task.due_date))
     _check_references(principal, {k: v for k, v in fields.items() if v != before.get(k)}, task.project_id)
-    workflow = statuses.by_code(org_id=principal.org_id)
+    workflow = statuses.workflow(org_id=principal.org_id)
     if "status" in fields and fields["status"] not in workflow:
         statuses.require(org_id=principal.org_id, code=fields["status"])
     old = Task.from_raw_data(task.serialize())

@@ -10,11 +10,11 @@ from bench import route_calls
 
 # Reads and writes per request today (the request meter's batched flush excluded, as in the bench).
 TODAY = {
-    "GET /tasks": (3, 0),
-    "GET /tasks/{id}": (3, 0),
-    "POST /tasks": (4, 1),
-    "PUT /tasks/{id}": (4, 1),
-    "PUT /tasks/{id}/status": (4, 1),
+    "GET /tasks": (2, 0),
+    "GET /tasks/{id}": (2, 0),
+    "POST /tasks": (2, 1),
+    "PUT /tasks/{id}": (2, 1),
+    "PUT /tasks/{id}/status": (2, 1),
     "POST /time-entries/start": (2, 1),
     "POST /time-entries/{id}/stop": (2, 1),
     "GET /time-entries": (2, 0),
