@@ -11,6 +11,7 @@ from chalicelib.core.schemas import (
     QueryParams,
     RequestBody,
     ResponseModel,
+    SyncParams,
     UtcDatetime,
 )
 from chalicelib.core.validators import Cents
@@ -84,8 +85,8 @@ class TimeEntryUpdate(RequestBody):
     tags: Tags | None = None
 
 
-class EntryFilters(QueryParams):
-    """Both documents' list filters; `from` inclusive, `to` exclusive, on the start."""
+class EntryFilters(SyncParams):
+    """Both documents' list filters; `from` inclusive, `to` exclusive, on the start; `updated_since` (sync)."""
 
     since: UtcDatetime | None = Field(default=None, alias="from")
     until: UtcDatetime | None = Field(default=None, alias="to")

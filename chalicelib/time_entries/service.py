@@ -15,6 +15,7 @@ from chalicelib.core.db import TransactionCancelled, transact
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.listing import Page, all_of, query_page
+from chalicelib.core.sync import changed_since
 from chalicelib.core.timeutil import epoch_seconds, to_sortable, utcnow
 from chalicelib.projects import service as projects
 from chalicelib.tasks import service as tasks
@@ -102,6 +103,7 @@ def list_entries(*, principal: Principal, filters, limit: int, offset: int = 0, 
         conditions.append(TimeEntry.billable == filters.billable)
     if filters.running is not None:
         conditions.append(TimeEntry.stop.does_not_exist() if filters.running else TimeEntry.stop.exists())
+    conditions.append(changed_since(TimeEntry, filters.updated_since))
     return query_page(
         TimeEntry,
         hash_key,
