@@ -29,6 +29,7 @@ for module in (
     "chalicelib.labels.routes",
     "chalicelib.statuses.routes",
     "chalicelib.tasks.routes",
+    "chalicelib.tasks.bulk_routes",
     "chalicelib.task_groups.routes",
     "chalicelib.milestones.routes",
     "chalicelib.recurrences.routes",
