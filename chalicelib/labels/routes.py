@@ -1,8 +1,8 @@
 from chalice import Blueprint
 
 from chalicelib.auth.current import current_principal
-from chalicelib.core.http import created, no_content, parse_body
-from chalicelib.core.schemas import page_response
+from chalicelib.core.http import created, no_content, parse_body, parse_query
+from chalicelib.core.schemas import SyncParams, page_response
 from chalicelib.labels import service
 from chalicelib.labels.schemas import LabelCreate, LabelOut, LabelUpdate
 
@@ -11,7 +11,9 @@ bp = Blueprint(__name__)
 
 @bp.route("/labels", methods=["GET"])
 def list_labels():
-    labels = service.list_labels(principal=current_principal(bp.current_request))
+    principal = current_principal(bp.current_request)
+    query = parse_query(bp.current_request, SyncParams)
+    labels = service.list_labels(principal=principal, updated_since=query.updated_since)
     return page_response([LabelOut.of(label).dump() for label in labels], next_cursor=None)
 
 

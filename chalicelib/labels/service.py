@@ -1,11 +1,14 @@
 """Task labels of an organization (TrackingTabs time-entry tags are a separate thing)."""
 
+from datetime import datetime
+
 from chalicelib.audit import service as audit
 from chalicelib.core import jobs
 from chalicelib.core.auth import Principal
 from chalicelib.core.db import Item, TransactionCancelled, transact
 from chalicelib.core.errors import NotFound, ValidationFailed
 from chalicelib.core.ids import is_id, new_id
+from chalicelib.core.sync import changed_since
 from chalicelib.core.timeutil import utcnow
 from chalicelib.labels.models import Label
 from chalicelib.labels.schemas import LabelCreate, LabelUpdate
@@ -14,9 +17,10 @@ LABEL_DELETED_JOB = "label_deleted"
 MAX_LABELS = 500
 
 
-def list_labels(*, principal: Principal) -> list[Label]:
-    """The org's labels, oldest first (bounded by MAX_LABELS)."""
-    return list(Label.query(f"ORG#{principal.org_id}", Label.SK.startswith(Label.SK_PREFIX)))
+def list_labels(*, principal: Principal, updated_since: datetime | None = None) -> list[Label]:
+    """The org's labels, oldest first (bounded by MAX_LABELS); only those changed since `updated_since` if given."""
+    changed = changed_since(Label, updated_since)
+    return list(Label.query(f"ORG#{principal.org_id}", Label.SK.startswith(Label.SK_PREFIX), changed))
 
 
 def get(*, principal: Principal, label_id: str) -> Label:

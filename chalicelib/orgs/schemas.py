@@ -2,7 +2,7 @@ from typing import Annotated, Literal
 
 from pydantic import StringConstraints, field_validator, model_validator
 
-from chalicelib.core.schemas import QueryParams, RequestBody, ResponseModel, UtcDatetime
+from chalicelib.core.schemas import RequestBody, ResponseModel, SyncParams, UtcDatetime
 from chalicelib.core.validators import Cents, Currency, Email, Name, Timezone
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{1,48}[a-z0-9])$")]
@@ -75,7 +75,7 @@ class InvitationAccept(RequestBody):
     password: Annotated[str, StringConstraints(max_length=256)] | None = None
 
 
-class MemberFilters(QueryParams):
+class MemberFilters(SyncParams):
     role: Literal["owner", "admin", "member"] | None = None
     search: Annotated[str, StringConstraints(max_length=200)] | None = None
 

@@ -18,6 +18,7 @@ from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFail
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.listing import Page, all_of, query_page
 from chalicelib.core.security import digest, new_secret
+from chalicelib.core.sync import changed_since
 from chalicelib.core.timeutil import epoch_seconds, utcnow
 from chalicelib.orgs.models import Invitation, Membership, Organization, SlugClaim
 from chalicelib.orgs.schemas import MemberFilters, MemberInvite, MemberUpdate, OrgCreate, OrgUpdate
@@ -358,6 +359,7 @@ def list_members(
         [
             Membership.role == filters.role if filters.role else None,
             Membership.email.contains(term) | Membership.name_lower.contains(term) if term else None,
+            changed_since(Membership, filters.updated_since),
         ]
     )
     pk = Membership.keys(principal.org_id, "")[0]

@@ -1,8 +1,8 @@
 from chalice import Blueprint
 
 from chalicelib.auth.current import current_principal
-from chalicelib.core.http import created, no_content, parse_body
-from chalicelib.core.schemas import page_response
+from chalicelib.core.http import created, no_content, parse_body, parse_query
+from chalicelib.core.schemas import SyncParams, page_response
 from chalicelib.task_groups import service
 from chalicelib.task_groups.schemas import (
     CollapsedBulk,
@@ -19,7 +19,9 @@ bp = Blueprint(__name__)
 
 @bp.route("/projects/{project_id}/task-groups", methods=["GET"])
 def list_task_groups(project_id):
-    groups = service.list_groups(principal=current_principal(bp.current_request), project_id=project_id)
+    principal = current_principal(bp.current_request)
+    query = parse_query(bp.current_request, SyncParams)
+    groups = service.list_groups(principal=principal, project_id=project_id, updated_since=query.updated_since)
     return page_response([TaskGroupOut.of(group).dump() for group in groups], next_cursor=None)
 
 

@@ -1,5 +1,7 @@
 """Task groups: the sections of a project's board, their order, and which of them each user has collapsed."""
 
+from datetime import datetime
+
 from chalicelib.audit import service as audit
 from chalicelib.core import jobs
 from chalicelib.core.auth import Principal
@@ -44,10 +46,11 @@ def _managed_project(principal: Principal, project_id: str):
     return project
 
 
-def list_groups(*, principal: Principal, project_id: str) -> list[TaskGroup]:
-    """The task groups of a project the caller may see, ordered by position."""
+def list_groups(*, principal: Principal, project_id: str, updated_since: datetime | None = None) -> list[TaskGroup]:
+    """The task groups of a project the caller may see, ordered by position (changed since `updated_since`)."""
     project = projects.get_visible(principal=principal, project_id=project_id)
-    return _groups(principal.org_id, project.id)
+    groups = _groups(principal.org_id, project.id)
+    return groups if updated_since is None else [group for group in groups if group.updated_at >= updated_since]
 
 
 def belongs_to_project(*, org_id: str, project_id: str, group_id: str) -> bool:

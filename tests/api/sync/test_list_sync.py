@@ -1,5 +1,6 @@
 """Every syncable list answers `updated_since` with the items changed since, and its deletions are tombstoned."""
 
+import itertools
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
@@ -8,6 +9,7 @@ import pytest
 
 from chalicelib.core.timeutil import to_rfc3339
 from tests.api.tasks.helpers import project, task
+from tests.support import factories
 
 
 @dataclass
@@ -18,6 +20,8 @@ class Resource:
     body: dict
     delete_path: str  # also takes {id}
 
+
+_serial = itertools.count(1)  # names some lists keep unique
 
 RESOURCES = [
     Resource("project", "/api/v1/projects", "/api/v1/projects", {"name": "P"}, "/api/v1/projects/{id}"),
@@ -52,6 +56,14 @@ RESOURCES = [
     ),
     Resource("kb_article", "/api/v1/kb", "/api/v1/kb", {"type": "article", "title": "How to"}, "/api/v1/kb/{id}"),
     Resource("whiteboard", "/api/v1/whiteboards", "/api/v1/whiteboards", {"title": "W"}, "/api/v1/whiteboards/{id}"),
+    Resource("label", "/api/v1/labels", "/api/v1/labels", {"name": "bug", "color": "#ff0000"}, "/api/v1/labels/{id}"),
+    Resource(
+        "task_group",
+        "/api/v1/projects/{project}/task-groups",
+        "/api/v1/projects/{project}/task-groups",
+        {"name": "Later"},
+        "/api/v1/projects/{project}/task-groups/{id}",
+    ),
 ]
 
 
@@ -68,7 +80,8 @@ def _context(owner) -> dict:
 
 
 def _create(owner, resource: Resource, context: dict) -> str:
-    response = owner.api.post(resource.create_path.format(**context), json=resource.body)
+    body = {key: f"{value} {next(_serial)}" if key == "name" else value for key, value in resource.body.items()}
+    response = owner.api.post(resource.create_path.format(**context), json=body)
     assert response.status_code == 201, response.json_body
     return response.json_body["id"]
 
@@ -110,3 +123,22 @@ def test_a_list_refuses_a_malformed_or_too_old_updated_since(owner, resource):
     expired = owner.api.get(f"{path}?{urlencode({'updated_since': too_old})}")
     assert (malformed.status_code, malformed.json_body["error"]["details"][0]["field"]) == (400, "updated_since")
     assert (expired.status_code, expired.json_body["error"]["code"]) == (410, "resync_required")
+
+
+def test_the_member_list_since_a_sync_point_has_new_members_and_the_deletions_name_removed_ones(api, owner):
+    # GIVEN a member the client already holds
+    leaving = factories.join(api, owner, name="Leaving")
+    leaving_id = _member_id(owner, leaving.user_id)
+    since = to_rfc3339(datetime.now(UTC))
+    # WHEN that member is removed and another joins
+    factories.remove_member(owner, leaving)
+    joined = factories.join(api, owner, name="Joined")
+    # THEN the member list since the sync point has only the newcomer, and the deletions the removed membership
+    changed = owner.api.get(f"/api/v1/members?{urlencode({'updated_since': since})}")
+    assert [m["user_id"] for m in changed.json_body["data"]] == [joined.user_id]
+    assert _deleted(owner, "member", since) == [leaving_id]
+
+
+def _member_id(owner, user_id: str) -> str:
+    members = owner.api.get("/api/v1/members").json_body["data"]
+    return next(m["id"] for m in members if m["user_id"] == user_id)
