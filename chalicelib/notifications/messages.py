@@ -65,6 +65,8 @@ def render(event_type: str, data: dict[str, Any], actor: str) -> Rendered:
         return Rendered(heading, _tasks_lines(tasks), link)
     if event_type == "daily_digest":
         return Rendered(f"Your day in {data.get('org_name') or 'Stint'}", _digest_message(data), link)
+    if event_type == "budget_alert":
+        return Rendered(f"{title} reached {data.get('threshold')}% of its budget", _budget_message(data), link)
     if event_type == "webhook_disabled":
         body = f"Deliveries to {data.get('url') or title} failed {data.get('failures')} times in a row, so Stint"
         return Rendered("A webhook was disabled", f"{body} stopped sending them. Fix it, then re-enable it.", link)
@@ -85,6 +87,16 @@ def _timesheet(event_type: str, data: dict[str, Any], actor: str, link: str | No
     if event_type == "timesheet_approved":
         return Rendered(f"{actor} approved your timesheet for {period}", comment or f"{hours} approved.", link)
     return Rendered(f"{actor} rejected your timesheet for {period}", comment, link)
+
+
+def _budget_message(data: dict[str, Any]) -> str:
+    used, amount = int(data.get("used") or 0), int(data.get("budget_amount") or 0)
+    if data.get("budget_type") == "money":
+        currency = data.get("currency") or ""
+        spent, budget = f"{used // 100}.{used % 100:02d} {currency}", f"{amount // 100}.{amount % 100:02d} {currency}"
+    else:
+        spent, budget = f"{used / 3600:.2f} h", f"{amount / 3600:.2f} h"
+    return f"{spent} of {budget} used ({data.get('percent')}%)."
 
 
 def _paid_message(data: dict[str, Any]) -> str:

@@ -13,6 +13,7 @@ NotificationType = Literal[
     "chat_mentioned",
     "task_due",
     "daily_digest",
+    "budget_alert",
 ]
 MAX_MARK_READ_IDS = 100
 NotificationIdList = Annotated[list[str], Field(max_length=MAX_MARK_READ_IDS)]

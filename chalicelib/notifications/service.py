@@ -26,7 +26,7 @@ from chalicelib.orgs import service as orgs
 from chalicelib.users import service as users
 
 DOCUMENTED_TYPES = ("task_assigned", "task_commented", "task_status_changed", "invoice_paid", "chat_mentioned")
-PREFERENCE_TYPES = (*DOCUMENTED_TYPES, "task_due", "daily_digest")
+PREFERENCE_TYPES = (*DOCUMENTED_TYPES, "task_due", "daily_digest", "budget_alert")
 EMAIL_ONLY_TYPES = ("daily_digest",)
 # Not a preference: an invitation's welcome is always (and only) shown in the app.
 IN_APP_ONLY_TYPES = ("member_invited",)

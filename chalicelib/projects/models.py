@@ -1,5 +1,13 @@
-from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    NumberAttribute,
+    NumberSetAttribute,
+    UnicodeAttribute,
+    VersionAttribute,
+)
 
+from chalicelib.core import sync
 from chalicelib.core.db import Item, TimestampAttribute
 
 
@@ -7,7 +15,6 @@ class Project(Item, discriminator="PROJECT"):
     """A project (TRCR) / Space. With explicit members (`member_count` > 0) only they and admins see it."""
 
     id = UnicodeAttribute()
-from chalicelib.core import sync
     org_id = UnicodeAttribute()
     name = UnicodeAttribute()
     name_lower = UnicodeAttribute()
@@ -22,6 +29,15 @@ from chalicelib.core import sync
     start_date = UnicodeAttribute(null=True)
     end_date = UnicodeAttribute(null=True)
     member_count = NumberAttribute(default=0)
+    # Budget (docs/budgets.md): hours budgets count seconds of tracked time, money budgets billable cents.
+    budget_type = UnicodeAttribute(null=True)  # hours | money
+    budget_amount = NumberAttribute(null=True)  # seconds (hours) or cents in `currency` (money)
+    budget_alert_thresholds = ListAttribute(of=NumberAttribute, null=True)  # percents; unset: the defaults
+    budget_alerted = NumberSetAttribute(null=True)  # thresholds already alerted for the current amount
+    # Usage rollup, kept at write time: seconds of stopped entries (in the entry's transaction) and their
+    # billable amount in cents (by the usage subscriber, which knows the rates).
+    used_seconds = NumberAttribute(null=True)
+    used_cents = NumberAttribute(null=True)
     created_by = UnicodeAttribute()
     created_at = TimestampAttribute()
     updated_at = TimestampAttribute()

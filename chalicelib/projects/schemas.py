@@ -1,7 +1,7 @@
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from chalicelib.core.schemas import CursorPageParams, RequestBody, ResponseModel, SyncParams, UtcDatetime
 from chalicelib.core.validators import Cents, Currency, HexColor
@@ -9,6 +9,25 @@ from chalicelib.core.validators import Cents, Currency, HexColor
 ProjectName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Description = Annotated[str, StringConstraints(max_length=10_000)]
 Emoji = Annotated[str, StringConstraints(min_length=1, max_length=16)]
+
+DEFAULT_ALERT_THRESHOLDS = [80, 100]
+MAX_ALERT_THRESHOLDS = 10
+BudgetType = Literal["hours", "money"]
+# Seconds for an hours budget, integer cents for a money budget; strict bodies refuse floats (400).
+BudgetAmount = Annotated[int, Field(ge=1, le=10_000_000_000_000)]
+
+
+def _distinct(values: list[int]) -> list[int]:
+    if len(set(values)) != len(values):
+        raise ValueError("must not repeat a threshold")
+    return sorted(values)
+
+
+AlertThresholds = Annotated[
+    list[Annotated[int, Field(ge=1, le=200)]],
+    Field(max_length=MAX_ALERT_THRESHOLDS),
+    AfterValidator(_distinct),
+]
 
 
 class ProjectCreate(RequestBody):
@@ -24,6 +43,9 @@ class ProjectCreate(RequestBody):
     currency: Currency | None = None
     start_date: date | None = None
     end_date: date | None = None
+    budget_type: BudgetType | None = None
+    budget_amount: BudgetAmount | None = None
+    budget_alert_thresholds: AlertThresholds | None = None
 
 
 class ProjectUpdate(RequestBody):
@@ -38,6 +60,9 @@ class ProjectUpdate(RequestBody):
     currency: Currency | None = None
     start_date: date | None = None
     end_date: date | None = None
+    budget_type: BudgetType | None = None
+    budget_amount: BudgetAmount | None = None
+    budget_alert_thresholds: AlertThresholds | None = None
 
 
 class ProjectFilters(CursorPageParams, SyncParams):
@@ -50,6 +75,26 @@ class ProjectFilters(CursorPageParams, SyncParams):
 class ProjectMemberAdd(RequestBody):
     user_id: str
     role: Literal["manager", "member"] = "member"
+
+
+class BudgetProgress(ResponseModel):
+    """How much of a budget is used: seconds (hours budget) or cents (money budget)."""
+
+    unit: Literal["seconds", "cents"]
+    used: int
+    remaining: int  # negative once over budget
+    percent: float  # of the budget amount, one decimal
+
+    @classmethod
+    def of(cls, project) -> "BudgetProgress | None":
+        if project.budget_type is None or not project.budget_amount:
+            return None
+        amount = int(project.budget_amount)
+        if project.budget_type == "money":
+            unit, used = "cents", int(project.used_cents or 0)
+        else:
+            unit, used = "seconds", int(project.used_seconds or 0)
+        return cls(unit=unit, used=used, remaining=amount - used, percent=round(used * 100 / amount, 1))
 
 
 class ProjectOut(ResponseModel):
@@ -67,6 +112,10 @@ class ProjectOut(ResponseModel):
     start_date: str | None
     end_date: str | None
     restricted: bool
+    budget_type: BudgetType | None
+    budget_amount: int | None
+    budget_alert_thresholds: list[int]
+    budget_progress: BudgetProgress | None
     created_by: str
     created_at: UtcDatetime
     updated_at: UtcDatetime
@@ -88,10 +137,20 @@ class ProjectOut(ResponseModel):
             start_date=project.start_date,
             end_date=project.end_date,
             restricted=project.member_count > 0,
+            budget_type=project.budget_type,
+            budget_amount=int(project.budget_amount) if project.budget_amount is not None else None,
+            budget_alert_thresholds=alert_thresholds(project),
+            budget_progress=BudgetProgress.of(project),
             created_by=project.created_by,
             created_at=project.created_at,
             updated_at=project.updated_at,
         )
+
+
+def alert_thresholds(project) -> list[int]:
+    """The project's budget alert thresholds in percent, ascending (the defaults when never set)."""
+    stored = project.budget_alert_thresholds
+    return sorted(int(value) for value in stored) if stored is not None else list(DEFAULT_ALERT_THRESHOLDS)
 
 
 class ProjectMemberOut(ResponseModel):

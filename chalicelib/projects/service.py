@@ -12,8 +12,15 @@ from chalicelib.core.listing import Page, all_of, query_page
 from chalicelib.core.sync import changed_since
 from chalicelib.core.timeutil import utcnow
 from chalicelib.orgs import service as orgs
+from chalicelib.projects import budgets
 from chalicelib.projects.models import Project, ProjectMember
-from chalicelib.projects.schemas import ProjectCreate, ProjectFilters, ProjectMemberAdd, ProjectUpdate
+from chalicelib.projects.schemas import (
+    DEFAULT_ALERT_THRESHOLDS,
+    ProjectCreate,
+    ProjectFilters,
+    ProjectMemberAdd,
+    ProjectUpdate,
+)
 
 PROJECT_DELETED_JOB = "project_deleted"
 MAX_RESTRICTED_PROJECTS_PER_MEMBER = 100  # DynamoDB's IN operator takes at most 100 values
@@ -29,11 +36,17 @@ _AUDITED_FIELDS = (
     "currency",
     "start_date",
     "end_date",
+    "budget_type",
+    "budget_amount",
+    "budget_alert_thresholds",
 )
 
 
 def _snapshot(project: Project) -> dict:
-    return {field: getattr(project, field) for field in _AUDITED_FIELDS}
+    values = {field: getattr(project, field) for field in _AUDITED_FIELDS}
+    if values["budget_alert_thresholds"] is not None:
+        values["budget_alert_thresholds"] = [int(value) for value in values["budget_alert_thresholds"]]
+    return values
 
 
 def _member_project_ids(principal: Principal) -> list[str]:
@@ -169,6 +182,14 @@ def _require_ordered(start_date: str | None, end_date: str | None) -> None:
         raise ValidationFailed(DATES_OUT_OF_ORDER, details=[{"field": "start_date", "message": DATES_OUT_OF_ORDER}])
 
 
+def _require_budget(values: dict) -> None:
+    """A budget has both a type and an amount (400 naming the missing one)."""
+    if values["budget_amount"] is not None and values["budget_type"] is None:
+        raise ValidationFailed.field("budget_type", "is required with budget_amount")
+    if values["budget_type"] is not None and values["budget_amount"] is None:
+        raise ValidationFailed.field("budget_amount", "is required with budget_type")
+
+
 def _client_gone(principal: Principal, client_id: str | None) -> bool:
     return client_id is not None and clients.find(org_id=principal.org_id, client_id=client_id) is None
 
@@ -181,6 +202,7 @@ def create(*, principal: Principal, body: ProjectCreate) -> Project:
     start_date = body.start_date.isoformat() if body.start_date else None
     end_date = body.end_date.isoformat() if body.end_date else None
     _require_ordered(start_date, end_date)
+    _require_budget({"budget_type": body.budget_type, "budget_amount": body.budget_amount})
     project_id, now = new_id("prj"), utcnow()
     pk, sk = Project.keys(principal.org_id, project_id)
     project = Project(
@@ -199,6 +221,9 @@ def create(*, principal: Principal, body: ProjectCreate) -> Project:
         currency=body.currency or _default_currency(principal.org_id),
         start_date=start_date,
         end_date=end_date,
+        budget_type=body.budget_type,
+        budget_amount=body.budget_amount,
+        budget_alert_thresholds=body.budget_alert_thresholds,
         created_by=principal.user_id,
         created_at=now,
         updated_at=now,
@@ -247,7 +272,10 @@ def update(*, principal: Principal, project_id: str, changes: ProjectUpdate) -> 
             fields[field] = fields[field].isoformat()
     before = _snapshot(project)
     after = {**before, **fields}
+    if "budget_type" in fields and fields["budget_type"] is None and "budget_amount" not in fields:
+        after["budget_amount"] = None  # removing the budget removes its amount
     _require_ordered(after["start_date"], after["end_date"])
+    _require_budget(after)
     changed = audit.diff(before, after)
     if not changed:
         return project
@@ -258,11 +286,22 @@ def update(*, principal: Principal, project_id: str, changes: ProjectUpdate) -> 
     if "name" in changed:
         actions.append(Project.name_lower.set(after["name"].lower()))
     actions.append(Project.updated_at.set(utcnow()))
+    budget_changed = bool(changed.keys() & {"budget_type", "budget_amount", "budget_alert_thresholds"})
+    if budget_changed:  # thresholds no longer crossed under the new budget are armed again
+        still = budgets.rearmed(
+            project,
+            budget_type=after["budget_type"],
+            amount=after["budget_amount"],
+            thresholds=after["budget_alert_thresholds"] or list(DEFAULT_ALERT_THRESHOLDS),
+        )
+        actions.append(Project.budget_alerted.set(still) if still else Project.budget_alerted.remove())
 
     old_client, new_client = before["client_id"], after["client_id"]
 
     def write(tx) -> None:
         tx.update(project, actions=actions)
+        if budget_changed and after["budget_type"] is not None:
+            budgets.request_check(tx, org_id=principal.org_id, project_id=project.id)
         if "client_id" in changed:  # the clients domain counts the projects pointing at each client
             if new_client is not None:
                 clients.add_reference(tx, org_id=principal.org_id, client_id=new_client)

@@ -59,6 +59,25 @@ class RunningTimer(Item, discriminator="TIMER"):
     """The one running entry of a user: every start/stop swaps it with a condition."""
 
     entry_id = UnicodeAttribute()
+    # What the running entry counts for in project budgets, so a new timer can stop it unread (kept in step).
+    project_id = UnicodeAttribute(null=True)
+    start = TimestampAttribute(null=True)
+    billable = BooleanAttribute(null=True)
+    hourly_rate = NumberAttribute(null=True)
+    created_at = TimestampAttribute(null=True)
+
+    @classmethod
+    def of(cls, entry: TimeEntry) -> "RunningTimer":
+        """The pointer to a running entry, with what it counts for."""
+        return cls(
+            *cls.keys(entry.org_id, entry.user_id),
+            entry_id=entry.id,
+            project_id=entry.project_id,
+            start=entry.start,
+            billable=entry.billable,
+            hourly_rate=entry.hourly_rate,
+            created_at=entry.created_at,
+        )
 
     @staticmethod
     def keys(org_id: str, user_id: str) -> tuple[str, str]:

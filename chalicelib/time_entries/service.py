@@ -11,12 +11,13 @@ from datetime import datetime, timedelta
 from chalicelib.audit import service as audit
 from chalicelib.core import indexing
 from chalicelib.core.auth import Principal
-from chalicelib.core.db import TransactionCancelled, transact
+from chalicelib.core.db import TransactionCancelled
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.listing import Page, all_of, query_page
 from chalicelib.core.sync import changed_since
 from chalicelib.core.timeutil import epoch_seconds, to_sortable, utcnow
+from chalicelib.projects import budgets
 from chalicelib.projects import service as projects
 from chalicelib.tasks import service as tasks
 from chalicelib.time_entries import locks
@@ -71,6 +72,11 @@ def get(*, principal: Principal, entry_id: str) -> TimeEntry:
     if entry is None or (entry.user_id != principal.user_id and not principal.is_admin):
         raise NotFound("Time entry not found.")
     return entry
+
+
+def find(*, org_id: str, entry_id: str) -> TimeEntry | None:
+    """The org's entry with this id whoever may see it, or None (project budgets read a stopped timer's entry)."""
+    return TimeEntry.get_or_none(*TimeEntry.keys(org_id, entry_id), consistent=True) if is_id(entry_id, "te") else None
 
 
 def current(*, principal: Principal) -> TimeEntry | None:
@@ -318,8 +324,14 @@ def create(
         if starts_now:
             fields.start = max(utcnow(), floor) if floor else utcnow()
         entry = _new_entry(principal, fields)
+        usage = budgets.Usage(principal.org_id)
+        usage.change(after=entry, as_of=entry.updated_at)  # a running entry counts once it stops
+        if timer is not None:
+            usage.stopped_by_new_timer(timer, user_id=principal.user_id, at=entry.start)
         try:
-            transact(lambda tx, entry=entry, timer=timer: _write_new(tx, principal, entry, timer, idempotency))
+            budgets.transact(
+                lambda tx, entry=entry, timer=timer: _write_new(tx, principal, entry, timer, idempotency), usage=usage
+            )
             _reindex(entry)
             return Created(entry)
         except TransactionCancelled as error:
@@ -357,7 +369,7 @@ def _write_new(
     tx.save(entry, condition=TimeEntry.PK.does_not_exist())
     locks.guard(tx, org_id=principal.org_id, starts=[entry.start])  # nothing for a start from today on
     if entry.stop is None:
-        timer = RunningTimer(*RunningTimer.keys(principal.org_id, principal.user_id), entry_id=entry.id)
+        timer = RunningTimer.of(entry)
         if running is not None:
             # The running entry stops only if it still runs and started before the new one.
             stopped = TimeEntry.unread(*TimeEntry.keys(principal.org_id, running.entry_id))
@@ -408,6 +420,8 @@ def stop(*, principal: Principal, entry_id: str) -> TimeEntry:
 
 def _stop(principal: Principal, entry: TimeEntry) -> TimeEntry:
     now = max(utcnow(), entry.start + timedelta(seconds=1))
+    usage = budgets.Usage(entry.org_id)
+    usage.stopped(entry, at=now)
 
     def write(tx) -> None:
         tx.update(
@@ -429,7 +443,7 @@ def _stop(principal: Principal, entry: TimeEntry) -> TimeEntry:
         )
 
     try:
-        transact(write, attempts=1)
+        budgets.transact(write, usage=usage, attempts=1)
     except TransactionCancelled as error:
         raise Conflict("The timer was stopped or changed meanwhile.") from error
     entry.stop, entry.updated_at = now, now  # what the transaction wrote; no need to read it back
@@ -465,7 +479,7 @@ def update(*, principal: Principal, entry_id: str, changes: dict) -> TimeEntry:
     merged = _resolve(principal, merged)
     if "billable" not in changes:
         merged.billable = entry.billable
-    was_running, started = entry.stop is None, entry.start
+    was_running, started, counted = entry.stop is None, entry.start, budgets.Tracked.of(entry)
     for name in _FIELDS:
         setattr(entry, name, getattr(merged, name))
     changed = audit.diff(before, _snapshot(entry))
@@ -473,9 +487,13 @@ def update(*, principal: Principal, entry_id: str, changes: dict) -> TimeEntry:
         return entry
     entry.updated_at = utcnow()
     entry.index()
+    usage = budgets.Usage(entry.org_id)
+    usage.change(before=counted, after=entry, as_of=entry.updated_at)
 
     def write(tx) -> None:
         tx.save(entry)
+        if entry.stop is None and counted != budgets.Tracked.of(entry):  # the timer keeps what it counts for
+            tx.save(RunningTimer.of(entry), condition=RunningTimer.entry_id == entry.id)
         locks.guard(tx, org_id=entry.org_id, starts=[started, entry.start])
         if was_running and entry.stop is not None:
             tx.delete(
@@ -494,7 +512,7 @@ def update(*, principal: Principal, entry_id: str, changes: dict) -> TimeEntry:
         )
 
     try:
-        transact(write, attempts=1)
+        budgets.transact(write, usage=usage, attempts=1)
     except TransactionCancelled as error:
         locks.raise_if_locked(error, org_id=entry.org_id)
         raise Conflict("The time entry was changed meanwhile; reload and retry.") from error
@@ -506,6 +524,8 @@ def update(*, principal: Principal, entry_id: str, changes: dict) -> TimeEntry:
 def delete(*, principal: Principal, entry_id: str) -> None:
     """Delete an entry the caller may edit (a running one stops existing too); billed entries are locked."""
     entry = _editable(principal, entry_id)
+    usage = budgets.Usage(entry.org_id)
+    usage.change(before=entry, after=None, as_of=utcnow())
 
     def write(tx) -> None:
         tx.delete(entry)
@@ -527,7 +547,7 @@ def delete(*, principal: Principal, entry_id: str) -> None:
         )
 
     try:
-        transact(write, attempts=1)
+        budgets.transact(write, usage=usage, attempts=1)
     except TransactionCancelled as error:
         locks.raise_if_locked(error, org_id=entry.org_id)
         raise Conflict("The time entry was changed meanwhile; reload and retry.") from error
