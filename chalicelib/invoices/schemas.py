@@ -4,7 +4,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, PlainSerializer, StringConstraints
 
-from chalicelib.core.schemas import CursorPageParams, RequestBody, ResponseModel, UtcDatetime
+from chalicelib.core.schemas import CursorPageParams, RequestBody, ResponseModel, SyncParams, UtcDatetime
 from chalicelib.core.validators import Cents, Currency, Email
 
 STATUSES = ("draft", "sent", "paid", "overdue", "void")
@@ -52,7 +52,7 @@ class InvoiceUpdate(RequestBody):
     NOT_NULL: ClassVar[tuple[str, ...]] = ("due_date", "issue_date", "tax_rate", "discount")
 
 
-class InvoiceFilters(CursorPageParams):
+class InvoiceFilters(CursorPageParams, SyncParams):
     """TRCR's list filters: `from`/`to` bound the issue date (both inclusive)."""
 
     client_id: str | None = None

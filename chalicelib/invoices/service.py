@@ -23,8 +23,9 @@ from chalicelib.core.auth import Principal
 from chalicelib.core.db import TransactionCancelled, transaction
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.core.ids import is_id, new_id
-from chalicelib.core.listing import Page, query_page
+from chalicelib.core.listing import Page, all_of, query_page
 from chalicelib.core.logs import logger
+from chalicelib.core.sync import changed_since
 from chalicelib.core.timeutil import to_rfc3339, utcnow
 from chalicelib.invoices import pdf, totals
 from chalicelib.invoices.models import Invoice, InvoiceCounter, InvoiceLine
@@ -212,7 +213,7 @@ def list_invoices(*, principal: Principal, filters: InvoiceFilters) -> Page:
         partition,
         index=index,
         range_key_condition=sort_key.between(low, high),
-        filter_condition=condition,
+        filter_condition=all_of([condition, changed_since(Invoice, filters.updated_since)]),
         limit=filters.per_page,
         cursor=filters.cursor,
         offset=filters.offset,
