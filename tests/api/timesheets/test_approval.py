@@ -209,3 +209,37 @@ def test_submitting_and_reviewing_are_audited(member, admin):
     timesheet = approve(admin, submit(member)["id"])
     logged = admin.api.get(f"/api/v1/audit-logs?entity_type=timesheet&entity_id={timesheet['id']}").json_body["data"]
     assert sorted(item["action"] for item in logged) == ["approved", "submitted"]
+
+
+def test_a_period_with_more_than_95_entries_is_refused_so_its_approval_fits_one_transaction(member):
+    # GIVEN 96 ten-minute entries on one day
+    for slot in range(96):
+        start = f"{slot // 6:02d}:{slot % 6 * 10:02d}"
+        stop = f"{slot // 6:02d}:{slot % 6 * 10 + 9:02d}"
+        entry(member, MONDAY, start, stop)
+    # WHEN the week is submitted
+    response = member.api.post("/api/v1/timesheets", json={"week": WEEK})
+    # THEN 400 naming the period and saying why; nothing is submitted
+    assert response.status_code == 400
+    assert error(response)["details"][0] == {
+        "field": "week",
+        "message": "a timesheet holds at most 95 time entries; this period has 96",
+    }
+    assert member.api.get("/api/v1/timesheets").json_body["data"] == []
+
+
+def test_a_period_overlapping_approved_time_cannot_be_submitted(member, admin):
+    entry(member, MONDAY)
+    approved = approve(admin, submit(member, **{"from": MONDAY, "to": MONDAY})["id"])
+    response = member.api.post("/api/v1/timesheets", json={"week": WEEK})
+    assert response.status_code == 409
+    assert approved["id"] in error(response)["message"]
+
+
+def test_the_list_filters_by_the_periods_first_day(member):
+    submit(member, week="2026-W18")
+    in_may = submit(member, week=WEEK)
+    listed = member.api.get(f"/api/v1/timesheets?from={MONDAY}&to={SUNDAY}").json_body["data"]
+    assert [t["id"] for t in listed] == [in_may["id"]]
+    response = member.api.get(f"/api/v1/timesheets?from={SUNDAY}&to={MONDAY}")
+    assert response.status_code == 400 and error(response)["details"][0]["field"] == "to"
