@@ -323,14 +323,14 @@ def test_revoking_needs_authentication(api, owner):
 def test_a_token_revoked_while_in_use_is_not_brought_back(owner, monkeypatch):
     # GIVEN a token never used, which is revoked right after a request has read it
     issued = factories.api_token(owner)
-    read_items = auth_service._batch_get
+    read_items = auth_service.db.batch_read  # authentication's single BatchGetItem
 
-    def read_then_revoke(*keys):
-        items = read_items(*keys)
+    def read_then_revoke(keys):
+        items = read_items(keys)
         ApiToken(*ApiToken.keys(digest(issued.secret))).delete()
         return items
 
-    monkeypatch.setattr(auth_service, "_batch_get", read_then_revoke)
+    monkeypatch.setattr(auth_service.db, "batch_read", read_then_revoke)
     # WHEN that request goes on to record the token's use
     racing = issued.api.get("/api/v1/users/me")
     monkeypatch.undo()
