@@ -295,3 +295,23 @@ def test_every_scope_of_the_catalogue_reaches_some_route():
 def test_identity_routes_exist():
     assert all(path in chalice_app.routes and method in chalice_app.routes[path] for method, path in IDENTITY_ROUTES)
     assert all(p in chalice_app.routes and m in chalice_app.routes[p] for m, p in READ_ONLY_SAFE_ROUTES)
+
+
+@pytest.mark.parametrize(
+    "path, scope",
+    [
+        ("/api/v1/tasks/{task_id}/comments", "tasks"),
+        ("/api/v1/tasks/bulk", "tasks"),
+        ("/api/v1/organizations/{org_id}/projects/{project_id}/milestones", "projects"),
+        ("/api/v1/organizations/{org_id}/milestones/{milestone_id}", "projects"),
+        ("/api/v1/organizations/{org_id}", "organization"),
+        ("/api/v1/entries/{entry_id}", "time_entries"),
+        ("/api/team", "members"),
+        ("/api/profile/api-tokens", "account"),
+        ("/api/v1/health", None),
+    ],
+)
+def test_a_routes_scope_is_its_paths_family(path, scope):
+    # WHEN a route template's scope is looked up
+    # THEN sub-resources follow their parent, org-level milestones are projects, public routes need none
+    assert route_scope(path) == scope
