@@ -45,6 +45,11 @@ class Tombstone(Item, discriminator="TOMBSTONE"):
     def partition(org_id: str, entity_type: str) -> str:
         return f"ORG#{org_id}#DELETED#{entity_type}"
 
+    @staticmethod
+    def user_partition(user_id: str, entity_type: str) -> str:
+        """Tombstones addressed to one user across orgs: organizations they lost (see `lost_organization`)."""
+        return f"USER#{user_id}#DELETED#{entity_type}"
+
     @classmethod
     def keys(cls, org_id: str, entity_type: str, deleted_at: datetime, entity_id: str) -> tuple[str, str]:
         return cls.partition(org_id, entity_type), f"{to_sortable(deleted_at)}#{entity_id}"
@@ -57,6 +62,7 @@ class Syncable:
     project: str | None  # attribute holding the item's project id
     owner: str | None  # attribute holding the id of the user the item belongs to
     admins_only: bool
+    leaves_org: str | None  # attribute naming a user who loses the org when the item goes (a membership)
 
 
 _SYNCABLE: dict[type, Syncable] = {}
@@ -70,9 +76,11 @@ def syncable(
     project: str | None = None,
     owner: str | None = None,
     admins_only: bool = False,
+    leaves_org: str | None = None,
 ) -> None:
-    """Declare that deleting an item of `model` leaves a tombstone of `entity_type`."""
-    _SYNCABLE[model] = Syncable(entity_type, id_attribute, project, owner, admins_only)
+    """Declare that deleting an item of `model` leaves a tombstone of `entity_type` (and, with `leaves_org`,
+    an `organization` tombstone for the user that attribute names)."""
+    _SYNCABLE[model] = Syncable(entity_type, id_attribute, project, owner, admins_only, leaves_org)
 
 
 def syncable_types() -> dict[str, Syncable]:
@@ -111,7 +119,35 @@ def tombstone_for(item: Item, *, now: datetime | None = None) -> Tombstone | Non
     )
 
 
-db.on_delete(lambda item: [tombstone] if (tombstone := tombstone_for(item)) is not None else [])
+def lost_organization(*, user_id: str, org_id: str, now: datetime | None = None) -> Tombstone:
+    """The tombstone telling a user's clients that an org is gone for them (deleted, or they were removed)."""
+    deleted_at = now or utcnow()
+    pk = Tombstone.user_partition(user_id, "organization")
+    return Tombstone(
+        pk,
+        f"{to_sortable(deleted_at)}#{org_id}",
+        id=org_id,
+        type="organization",
+        org_id=org_id,
+        deleted_at=deleted_at,
+        owner_id=user_id,
+        expires_at=epoch_seconds(deleted_at + RETENTION),
+    )
+
+
+def tombstones_for(item: Item) -> list[Tombstone]:
+    """Everything deleting `item` leaves for syncing clients."""
+    tombstone = tombstone_for(item)
+    if tombstone is None:
+        return []
+    spec = _SYNCABLE[type(item)]
+    user_id = getattr(item, spec.leaves_org, None) if spec.leaves_org else None
+    if user_id:
+        return [tombstone, lost_organization(user_id=user_id, org_id=tombstone.org_id, now=tombstone.deleted_at)]
+    return [tombstone]
+
+
+db.on_delete(tombstones_for)
 
 
 def check_since(since: datetime | None, *, field: str = "updated_since", now: datetime | None = None) -> None:
@@ -134,8 +170,7 @@ def changed_since(model: type[Item], since: datetime | None):
 
 def deleted_since(
     *,
-    org_id: str,
-    entity_type: str,
+    partition: str,
     since: datetime,
     limit: int,
     cursor_key: dict | None = None,
@@ -150,7 +185,7 @@ def deleted_since(
     now = now or utcnow()
     condition = Tombstone.SK >= to_sortable(since)  # noqa: SIM300 (a PynamoDB condition)
     results = Tombstone.query(
-        Tombstone.partition(org_id, entity_type),
+        partition,
         condition,
         Tombstone.expires_at > epoch_seconds(now),
         last_evaluated_key=cursor_key,

@@ -88,4 +88,4 @@ class Invitation(Item, discriminator="INVITE"):
 
 
 # Deleting one leaves a tombstone for syncing clients (core.sync, docs/sync.md).
-sync.syncable(Membership, "member")
+sync.syncable(Membership, "member", leaves_org="user_id")  # its user also gets an `organization` one

@@ -10,7 +10,7 @@ from operator import and_
 from chalicelib.audit import service as audit
 from chalicelib.audit.service import Actor
 from chalicelib.billing import service as billing
-from chalicelib.core import events, jobs, mail
+from chalicelib.core import events, jobs, mail, sync
 from chalicelib.core.auth import Principal
 from chalicelib.core.config import get_settings
 from chalicelib.core.db import Item, TransactionCancelled, transaction
@@ -272,6 +272,8 @@ def _delete_organization_data(payload: dict) -> None:
 def _delete_member_extras(batch, member: Membership) -> None:
     if member.invite_digest:
         batch.delete(Invitation(*Invitation.keys(member.invite_digest)))
+    # The batch writes no org tombstones; the member's own clients still learn the org is gone (docs/sync.md).
+    batch.save(sync.lost_organization(user_id=member.user_id, org_id=member.org_id))
 
 
 def transfer_ownership(*, principal: Principal, org_id: str, user_id: str) -> Organization:

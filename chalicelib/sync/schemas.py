@@ -18,6 +18,7 @@ SyncType = Literal[
     "label",
     "member",
     "milestone",
+    "organization",
     "payment",
     "project",
     "task",

@@ -15,6 +15,8 @@ from chalicelib.sync.schemas import DeletionFilters
 SAFETY_OVERLAP = timedelta(seconds=60)
 # Types only admins list (members get a 403 on the list): members see none of their deletions.
 ADMINS_ONLY = {"invoice", "payment"}
+# Types addressed to the caller rather than to the org: organizations they lost (deleted, or removed from).
+USER_TYPES = {"organization"}
 
 
 @dataclass
@@ -28,17 +30,18 @@ def deletions(*, principal: Principal, query: DeletionFilters) -> DeletionsPage:
     """Deletions of one type at or after `since`, oldest first, that the caller could have seen."""
     now = utcnow()
     sync.check_since(query.since, field="since", now=now)
-    scope = f"{principal.org_id}:deletions:{query.type}"
-    start = decode_cursor(query.cursor, scope=scope) if query.cursor else None
-    if principal.is_admin:
-        keep = None
+    if query.type in USER_TYPES:  # addressed to the caller, across orgs: nothing to hide
+        partition, keep = sync.Tombstone.user_partition(principal.user_id, query.type), None
+    elif principal.is_admin:
+        partition, keep = sync.Tombstone.partition(principal.org_id, query.type), None
     elif query.type in ADMINS_ONLY:
         return DeletionsPage([], None, now - SAFETY_OVERLAP)
     else:
-        keep = _member_filter(principal)
+        partition, keep = sync.Tombstone.partition(principal.org_id, query.type), _member_filter(principal)
+    scope = f"deletions:{partition}"  # a cursor resumes only the partition it came from
+    start = decode_cursor(query.cursor, scope=scope) if query.cursor else None
     found, last_key = sync.deleted_since(
-        org_id=principal.org_id,
-        entity_type=query.type,
+        partition=partition,
         since=query.since,
         limit=query.per_page,
         cursor_key=start,
