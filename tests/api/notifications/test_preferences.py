@@ -13,8 +13,8 @@ def test_defaults_are_in_app_and_email_on_push_off_and_the_digest_opt_in(member)
     # WHEN a user who never changed anything reads their preferences
     found = preferences(member)
     # THEN every documented type (and reminders) is on in the app and by email, push is off, digest is off
-    assert list(found) == [*DOCUMENTED, "task_due", "daily_digest"]
-    for kind in [*DOCUMENTED, "task_due"]:
+    assert list(found) == [*DOCUMENTED, "task_due", "daily_digest", "budget_alert"]
+    for kind in [*DOCUMENTED, "task_due", "budget_alert"]:
         assert (found[kind]["in_app_enabled"], found[kind]["email_enabled"], found[kind]["push_enabled"]) == (
             True,
             True,

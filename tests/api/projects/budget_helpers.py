@@ -25,9 +25,15 @@ def log(account: Account, project_id: str, hours: float, *, day: int = 1, **fiel
     return response.json_body
 
 
+def settle() -> None:
+    """Deliver events until none are left (a usage event's handling may emit a budget alert)."""
+    while deliver_events():
+        pass
+
+
 def progress(account: Account, project_id: str) -> dict | None:
     """The project's budget progress once every pending event has been handled."""
-    deliver_events()
+    settle()
     response = account.api.get(f"/api/v1/projects/{project_id}")
     assert response.status_code == 200, response.json_body
     return response.json_body["budget_progress"]
@@ -35,7 +41,7 @@ def progress(account: Account, project_id: str) -> dict | None:
 
 def budget_alerts(account: Account, project_id: str) -> list[dict]:
     """The budget alerts in `account`'s in-app notifications about this project, oldest first."""
-    deliver_events()
+    settle()
     response = account.api.get("/api/v1/notifications?per_page=100")
     assert response.status_code == 200, response.json_body
     alerts = [n for n in response.json_body["data"] if n["type"] == "budget_alert"]
