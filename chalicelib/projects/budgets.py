@@ -177,6 +177,8 @@ def transact(write: Callable, *, usage: Usage, attempts: int = 3) -> None:
         write(tx)
         usage.write(tx)
 
+    if usage.project_ids:  # writers of one project's entries now meet on its item: retry a mere collision
+        attempts = max(attempts, 3)
     try:
         core_db.transact(both, attempts=attempts)
     except TransactionCancelled as error:

@@ -292,7 +292,9 @@ def update(*, principal: Principal, project_id: str, changes: ProjectUpdate) -> 
             project,
             budget_type=after["budget_type"],
             amount=after["budget_amount"],
-            thresholds=after["budget_alert_thresholds"] or list(DEFAULT_ALERT_THRESHOLDS),
+            thresholds=list(DEFAULT_ALERT_THRESHOLDS)
+            if after["budget_alert_thresholds"] is None
+            else after["budget_alert_thresholds"],
         )
         actions.append(Project.budget_alerted.set(still) if still else Project.budget_alerted.remove())
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.api.projects.budget_helpers import HOUR, budget_project, log, progress
+from tests.api.projects.budget_helpers import HOUR, budget_project, log, progress, settle
 from tests.api.projects.helpers import (
     add_member,
     assert_no_project_written,
@@ -214,3 +214,20 @@ def test_another_orgs_project_budget_is_a_404(owner, outsider):
     changed = update_project(outsider, project["id"], budget_amount=HOUR)
     # THEN both are 404s
     assert (read.status_code, changed.status_code) == (404, 404)
+
+
+def test_a_timer_on_a_deleted_project_still_stops_and_its_entry_can_be_deleted(owner):
+    # GIVEN a running timer on a budgeted project, and a finished entry on it
+    project = budget_project(owner)
+    finished = log(owner, project["id"], 1)
+    started = owner.api.post("/api/v1/time-entries/start", json={"project_id": project["id"]})
+    assert started.status_code == 201, started.json_body
+    # WHEN the project is deleted, then the timer stops and the finished entry is deleted
+    assert owner.api.delete(f"/api/v1/projects/{project['id']}").status_code == 204
+    stopped = owner.api.post(f"/api/v1/time-entries/{started.json_body['id']}/stop")
+    deleted = owner.api.delete(f"/api/v1/entries/{finished['id']}")
+    # THEN both work, and the project does not come back
+    assert (stopped.status_code, deleted.status_code) == (200, 204)
+    settle()  # the usage subscriber finds no project to count on
+    assert get_project(owner, project["id"]).status_code == 404
+    assert project["id"] not in listed_ids(owner, "?archived=true")

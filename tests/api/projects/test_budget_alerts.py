@@ -185,3 +185,13 @@ def test_time_on_a_project_without_a_budget_alerts_no_one(owner):
     log(owner, project["id"], 14)
     # THEN no budget alert is sent
     assert budget_alerts(owner, project["id"]) == []
+
+
+def test_an_empty_threshold_list_sends_no_alerts(owner):
+    # GIVEN a 10-hour budget with no thresholds
+    project = budget_project(owner, budget_alert_thresholds=[])
+    # WHEN 12 hours are logged
+    log(owner, project["id"], 12)
+    # THEN the budget shows 120% and no one is alerted
+    assert progress(owner, project["id"])["percent"] == 120.0
+    assert budget_alerts(owner, project["id"]) == []
