@@ -220,3 +220,18 @@ def test_a_member_does_not_see_deletions_in_projects_private_to_others(owner, me
 def test_deletions_need_credentials(api):
     response = _get(api, "/api/v1/sync/deletions", **{"since": "2026-01-01T00:00:00Z", "type": "task"})
     assert response.status_code == 401
+
+
+def test_a_deletions_cursor_from_another_org_is_refused(owner, outsider):
+    # GIVEN a cursor into the other org's task deletions
+    project_id = project(outsider)
+    task_ids = [task(outsider, project_id)["id"] for _ in range(2)]
+    since = _instant_after_setup()
+    for task_id in task_ids:
+        outsider.api.delete(f"/api/v1/tasks/{task_id}")
+    cursor = _deletions(outsider, since, per_page=1)["next_cursor"]
+    assert cursor
+    # WHEN this org's owner pages with it
+    response = _get(owner.api, "/api/v1/sync/deletions", since=since, type="task", cursor=cursor)
+    # THEN it is a 400 naming the cursor, not the other org's deletions
+    assert (response.status_code, response.json_body["error"]["details"][0]["field"]) == (400, "cursor")
