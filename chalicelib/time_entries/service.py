@@ -138,10 +138,10 @@ REPORT_SLICES = 64  # a range is read as at most this many key ranges of whole d
 REPORT_READERS = 4  # ... by this many threads at once
 
 
-def _slices(since: datetime, until: datetime) -> list[tuple[datetime, datetime]]:
-    """[since, until) cut into consecutive ranges of whole days, at most REPORT_SLICES of them."""
+def _slices(since: datetime, until: datetime, most: int = REPORT_SLICES) -> list[tuple[datetime, datetime]]:
+    """[since, until) cut into consecutive ranges of whole days, at most `most` of them."""
     days = max(1, -(-(until - since) // timedelta(days=1)))
-    step = timedelta(days=-(-days // REPORT_SLICES))
+    step = timedelta(days=-(-days // most))
     bounds, cursor = [], since
     while cursor < until:
         bounds.append((cursor, min(cursor + step, until)))
@@ -156,13 +156,15 @@ def entries_between(
     until: datetime,
     user_id: str | None = None,
     fields: tuple[str, ...] = REPORT_FIELDS,
+    slices: int = REPORT_SLICES,
 ):
     """Every entry starting in [since, until) visible to the caller (reports), with only `fields` read.
 
     The caller's partition (by user, or org-wide for admins) is read as one Query per slice of whole days (at
     most REPORT_SLICES), REPORT_READERS slices at a time, each in DynamoDB's full 1 MB pages (~1,400 entries):
     a month of 200k entries is ~175 calls, and no page starts deep inside one long key range. Entries come
-    slice by slice, oldest slice first; at most REPORT_READERS slices are held in memory.
+    slice by slice, oldest slice first; at most REPORT_READERS slices are held in memory. A small read (one
+    user's week for a timesheet) asks for `slices=1`: one Query.
     """
     org = principal.org_id
     user_id = user_id if principal.is_admin else principal.user_id
@@ -176,7 +178,7 @@ def entries_between(
     def read(bounds: tuple[datetime, datetime]) -> list[TimeEntry]:
         return list(source.query(hash_key, _range(sort_key, *bounds), attributes_to_get=wanted))
 
-    return _in_order(read, _slices(since, until))
+    return _in_order(read, _slices(since, until, slices))
 
 
 def _in_order(read, slices: list):

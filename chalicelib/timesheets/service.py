@@ -41,6 +41,7 @@ def _entries(principal: Principal, user_id: str, first: date, last: date) -> lis
             until=_day_start(last + timedelta(days=1)),
             user_id=user_id,
             fields=_ENTRY_FIELDS,
+            slices=1,  # one user's period (≤ 31 days, ≤ a few hundred entries): one Query
         )
     )
 
@@ -323,7 +324,11 @@ def grid(*, principal: Principal, query: GridQuery) -> dict:
     cells: dict[tuple[str, str | None], list[int]] = defaultdict(lambda: [0] * 7)
     now = utcnow()
     for entry in time_entries.entries_between(
-        principal=principal, since=_day_start(monday), until=_day_start(sunday + timedelta(days=1)), user_id=user_id
+        principal=principal,
+        since=_day_start(monday),
+        until=_day_start(sunday + timedelta(days=1)),
+        user_id=user_id,
+        slices=1 if user_id else 7,  # one user's week in one Query; the org's a Query per day, 4 at a time
     ):
         day = (entry.start.astimezone(UTC).date() - monday).days
         cells[(entry.user_id, entry.project_id)][day] += max(0, _seconds(entry, now))
