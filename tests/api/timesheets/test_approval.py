@@ -211,12 +211,13 @@ def test_submitting_and_reviewing_are_audited(member, admin):
     assert sorted(item["action"] for item in logged) == ["approved", "submitted"]
 
 
-def test_a_period_with_more_than_95_entries_is_refused_so_its_approval_fits_one_transaction(member):
+def test_a_period_holds_at_most_95_entries_and_95_are_approved_in_one_go(member, admin):
     # GIVEN 96 ten-minute entries on one day
+    ids = []
     for slot in range(96):
         start = f"{slot // 6:02d}:{slot % 6 * 10:02d}"
         stop = f"{slot // 6:02d}:{slot % 6 * 10 + 9:02d}"
-        entry(member, MONDAY, start, stop)
+        ids.append(entry(member, MONDAY, start, stop)["id"])
     # WHEN the week is submitted
     response = member.api.post("/api/v1/timesheets", json={"week": WEEK})
     # THEN 400 naming the period and saying why; nothing is submitted
@@ -226,6 +227,12 @@ def test_a_period_with_more_than_95_entries_is_refused_so_its_approval_fits_one_
         "message": "a timesheet holds at most 95 time entries; this period has 96",
     }
     assert member.api.get("/api/v1/timesheets").json_body["data"] == []
+    # AND with one entry less the week is submitted and approved, every entry locked
+    assert member.api.delete(f"/api/v1/entries/{ids.pop()}").status_code == 204
+    approved = approve(admin, submit(member)["id"])
+    assert approved["entry_count"] == 95
+    assert member.api.delete(f"/api/v1/entries/{ids[0]}").status_code == 409
+    assert member.api.delete(f"/api/v1/entries/{ids[-1]}").status_code == 409
 
 
 def test_a_period_overlapping_approved_time_cannot_be_submitted(member, admin):
