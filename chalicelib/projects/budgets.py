@@ -136,7 +136,7 @@ class Usage:
     def stopped_by_new_timer(self, timer, *, user_id: str, at: datetime) -> None:
         """The running entry a timer points at stops, unread, at `at`: the timer keeps what it counts for."""
         if timer.start is None:  # a timer started before budgets: the subscriber reads the entry
-            self._entries[timer.entry_id] = {"id": timer.entry_id, "as_of": to_rfc3339(at), "read": True}
+            self._entries[timer.entry_id] = {"id": timer.entry_id, "as_of": to_rfc3339(utcnow()), "read": True}
             return
         running = Tracked(
             id=timer.entry_id,
@@ -148,7 +148,7 @@ class Usage:
             hourly_rate=int(timer.hourly_rate) if timer.hourly_rate is not None else None,
             created_at=timer.created_at,
         )
-        self.change(before=running, after=replace(running, stop=at), as_of=at)
+        self.change(before=running, after=replace(running, stop=at))  # as of now: `at` may be in the past
 
     @property
     def project_ids(self) -> set[str]:
