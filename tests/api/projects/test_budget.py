@@ -2,6 +2,7 @@
 
 import pytest
 
+from chalicelib.time_entries.models import RunningTimer
 from tests.api.projects.budget_helpers import HOUR, budget_project, log, progress, settle
 from tests.api.projects.helpers import (
     add_member,
@@ -231,3 +232,16 @@ def test_a_timer_on_a_deleted_project_still_stops_and_its_entry_can_be_deleted(o
     settle()  # the usage subscriber finds no project to count on
     assert get_project(owner, project["id"]).status_code == 404
     assert project["id"] not in listed_ids(owner, "?archived=true")
+
+
+def test_a_timer_started_before_budgets_existed_still_counts_when_a_new_timer_stops_it(owner):
+    # GIVEN a running entry on a budgeted project whose timer pointer predates budgets (no snapshot on it)
+    project = budget_project(owner)
+    body = {"start": "2026-03-02T09:00:00Z", "project_id": project["id"]}
+    assert owner.api.post("/api/v1/entries", json=body).status_code == 201
+    timer = RunningTimer.get(*RunningTimer.keys(owner.org_id, owner.user_id))
+    RunningTimer(*RunningTimer.keys(owner.org_id, owner.user_id), entry_id=timer.entry_id).save()
+    # WHEN another timer starts at 11:00
+    assert owner.api.post("/api/v1/entries", json={"start": "2026-03-02T11:00:00Z"}).status_code == 201
+    # THEN the 2 hours of the stopped entry count once events are handled
+    assert progress(owner, project["id"])["used"] == 2 * HOUR
