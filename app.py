@@ -52,6 +52,7 @@ for module in (
     "chalicelib.kb.routes",
     "chalicelib.whiteboards.routes",
     "chalicelib.billing.routes",
+    "chalicelib.rates.routes",
 ):
     app.register_blueprint(lazy_blueprint(module), url_prefix="/api/v1")
 # The TataTrack document's surface: an adapter over the same services (DESIGN.md §1).

@@ -478,3 +478,9 @@ def _search_document(*, org_id: str, entity_id: str) -> indexing.Document | None
 
 
 indexing.register_source("client", _search_document)
+
+
+def set_current_rate(tx, *, client: Client, hourly_rate: int | None) -> None:
+    """In `tx`: the client's `hourly_rate` shows the rate now in force (the rates domain's dated changes)."""
+    rate = Client.hourly_rate.set(hourly_rate) if hourly_rate is not None else Client.hourly_rate.remove()
+    tx.update(client, actions=[rate, Client.updated_at.set(utcnow())])

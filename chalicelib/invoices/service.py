@@ -436,6 +436,9 @@ def add_line(*, principal: Principal, invoice_id: str, body: LineItemCreate) -> 
         if body.time_entry_ids:
             scope = {project.id for project in _billable_projects(principal, invoice)}
             entries = billing.claimable(org_id=invoice.org_id, entry_ids=body.time_entry_ids, project_ids=scope)
+        # What reports count for the linked time is frozen as the rate card prices it (the line's price is the
+        # admin's own); billed time is never re-priced or re-rounded afterwards.
+        priced = rates.rate_card(org_id=invoice.org_id).price(entries) if entries else {}
         invoice.line_seq = int(invoice.line_seq or 0) + 1
         line = _new_line(
             invoice,
@@ -453,7 +456,7 @@ def add_line(*, principal: Principal, invoice_id: str, body: LineItemCreate) -> 
             tx.save(line, condition=InvoiceLine.PK.does_not_exist())
             _save_draft(tx, invoice)
             for entry in entries:
-                billing.mark_billed(tx, entry=entry, invoice_id=invoice.id, line_id=line.id)
+                billing.mark_billed(tx, entry=entry, invoice_id=invoice.id, line_id=line.id, priced=priced[entry.id])
             audit.record(
                 tx,
                 org_id=invoice.org_id,
@@ -635,6 +638,8 @@ def generate(*, principal: Principal, invoice_id: str, body: GenerateRequest) ->
         limit=MAX_GENERATE_ENTRIES,
     )
     card = rates.rate_card(org_id=invoice.org_id, known_projects=scope)
+    # Raw seconds rounded by the project's (or org's) rule over the whole range, as a report of it rounds them.
+    priced = card.price(entries)
     groups: dict[tuple, _Group] = {}
     for entry in entries:
         key = _group_key(entry, card)
@@ -650,12 +655,15 @@ def generate(*, principal: Principal, invoice_id: str, body: GenerateRequest) ->
         by_group[_group_key(entry, card)].append(entry)
     items = [(group, entry) for group in ordered for entry in by_group[group.key]]
     for batch in _batches(items):
-        _bill(principal, invoice_id, batch, card)
+        _bill(principal, invoice_id, batch, card, priced)
     return get(principal=principal, invoice_id=invoice_id)
 
 
-def _bill(principal: Principal, invoice_id: str, batch: list, card: rates.RateCard) -> None:
-    """Write one batch of generated time: its lines (new or grown), the entries marked billed, the totals."""
+def _bill(principal: Principal, invoice_id: str, batch: list, card: rates.RateCard, priced: dict) -> None:
+    """Write one batch of generated time: its lines (new or grown), the entries marked billed, the totals.
+
+    `priced` has each entry's rounded seconds and amount (rates.RateCard.price); they are frozen on the entry.
+    """
     pending = list(batch)
     for attempt in range(ATTEMPTS):
         if not pending:
@@ -668,7 +676,7 @@ def _bill(principal: Principal, invoice_id: str, batch: list, card: rates.RateCa
         _require_room(invoice, len(fresh))
         total_before, subtotal, lines = int(invoice.total), int(invoice.subtotal), []
         for group, group_entries in grouped.values():
-            seconds = group.seconds + sum(rates.seconds(entry) for entry in group_entries)
+            seconds = group.seconds + sum(priced[entry.id].rounded_seconds for entry in group_entries)
             quantity = totals.hours(seconds)
             if group.position is None:
                 invoice.line_seq = int(invoice.line_seq or 0) + 1
@@ -678,8 +686,8 @@ def _bill(principal: Principal, invoice_id: str, batch: list, card: rates.RateCa
                 description=group.description,
                 quantity=totals.plain(quantity),
                 unit_price=group.rate,
-                # The time's value as reports price it: each entry half-up to the cent (decision 25).
-                amount=group.amount + sum(rates.amount(rates.seconds(entry), group.rate) for entry in group_entries),
+                # The time's value as reports price it: rounded time, half-up to the cent (decisions 25, 88).
+                amount=group.amount + sum(priced[entry.id].amount for entry in group_entries),
                 time_entry_ids=group.entry_ids + [entry.id for entry in group_entries],
                 project_id=group.project_id,
                 task_id=group.task_id,
@@ -700,7 +708,9 @@ def _bill(principal: Principal, invoice_id: str, batch: list, card: rates.RateCa
                     tx.save(line, condition=InvoiceLine.PK.does_not_exist() if group.version is None else None)
                 _save_draft(tx, invoice)
                 for group, entry in pending:
-                    billing.mark_billed(tx, entry=entry, invoice_id=invoice.id, line_id=group.line_id)
+                    billing.mark_billed(
+                        tx, entry=entry, invoice_id=invoice.id, line_id=group.line_id, priced=priced[entry.id]
+                    )
                 audit.record(
                     tx,
                     org_id=invoice.org_id,
@@ -714,7 +724,7 @@ def _bill(principal: Principal, invoice_id: str, batch: list, card: rates.RateCa
                     },
                 )
         except TransactionCancelled as error:
-            pending = _still_billable(pending, error, card)
+            pending = _still_billable(pending, error, card, priced)
             _backoff(attempt)
             continue
         for group, line in lines:
@@ -725,8 +735,11 @@ def _bill(principal: Principal, invoice_id: str, batch: list, card: rates.RateCa
     raise Conflict(CHANGED)
 
 
-def _still_billable(pending: list, error: TransactionCancelled, card: rates.RateCard) -> list:
-    """After a cancelled batch: entries whose condition failed are re-read and kept only if still unbilled."""
+def _still_billable(pending: list, error: TransactionCancelled, card: rates.RateCard, priced: dict) -> list:
+    """After a cancelled batch: entries whose condition failed are re-read and kept only if still unbilled.
+
+    A kept entry that was edited meanwhile is priced again on its own (its rounding unit was already cut).
+    """
     failed = [entry for _, entry in pending if error.failed(entry.PK, entry.SK)]
     if not failed:
         return pending  # only the invoice changed, or a concurrent transaction got in the way: retry as is
@@ -738,6 +751,8 @@ def _still_billable(pending: list, error: TransactionCancelled, card: rates.Rate
             continue
         now = fresh.get(entry.id)
         if now is not None and billing.is_unbilled(now) and _group_key(now, card) == group.key:
+            if rates.seconds(now) != priced[now.id].seconds:
+                priced[now.id] = card.price([now])[now.id]
             kept.append((group, now))
         else:
             logger.info("time entry billed elsewhere meanwhile", extra={"entry_id": entry.id})

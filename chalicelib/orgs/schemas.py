@@ -4,6 +4,7 @@ from pydantic import StringConstraints, field_validator, model_validator
 
 from chalicelib.core.schemas import RequestBody, ResponseModel, SyncParams, UtcDatetime
 from chalicelib.core.validators import Cents, Currency, Email, Name, Timezone
+from chalicelib.time_entries.rounding import RoundingRule
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{1,48}[a-z0-9])$")]
 InvitableRole = Literal["admin", "member"]
@@ -22,6 +23,8 @@ class OrgSettings(RequestBody):
     week_start: Literal["monday", "sunday", "saturday"] | None = None
     # Billed for time no entry, project, client or member rate covers (time_entries.rates); null clears it.
     default_hourly_rate: Cents | None = None
+    # How reports and invoices round tracked time (docs/rounding.md); a project's own rule overrides it.
+    rounding: RoundingRule | None = None
 
     _present_fields_are_not_null = field_validator("timezone", "currency", "week_start", mode="before")(_not_null)
 
@@ -80,7 +83,13 @@ class MemberFilters(SyncParams):
     search: Annotated[str, StringConstraints(max_length=200)] | None = None
 
 
-DEFAULT_SETTINGS = {"timezone": "UTC", "currency": "USD", "week_start": "monday", "default_hourly_rate": None}
+DEFAULT_SETTINGS = {
+    "timezone": "UTC",
+    "currency": "USD",
+    "week_start": "monday",
+    "default_hourly_rate": None,
+    "rounding": None,
+}
 
 
 class OrgOut(ResponseModel):

@@ -608,3 +608,16 @@ def active_members(*, org_id: str) -> list[Membership]:
     pk = Membership.keys(org_id, "")[0]
     members = Membership.query(pk, Membership.SK.startswith(Membership.SK_PREFIX))
     return [member for member in members if member.status == "active"]
+
+
+def find_member(*, principal: Principal, member_id: str) -> Membership:
+    """The caller's org's member with this id (404 otherwise), for domains that act on a member."""
+    return _member_or_404(principal, member_id)
+
+
+def set_current_rate(tx, *, member: Membership, field: str, value: int | None) -> None:
+    """In `tx`: the member's `hourly_rate` or `cost_rate` shows the rate now in force (the rates domain)."""
+    attribute = {"hourly_rate": Membership.hourly_rate, "cost_rate": Membership.cost_rate}[field]
+    rate = attribute.set(value) if value is not None else attribute.remove()
+    unchanged = _unchanged_since_read(member, [field])
+    tx.update(member, actions=[rate, Membership.updated_at.set(utcnow())], condition=unchanged)

@@ -3,7 +3,9 @@ Money reports (TRCR, admins only): revenue and profitability, from issued invoic
 
 Entries are read with one Query per 1000 (by user, or org-wide for admins); members only ever see their own
 time. Running entries count up to now. Amounts come from `time_entries.rates` (the one resolution of rate
-levels: entry → project → client → member → org default; half-up to the cent per entry).
+levels: entry → project → client → member → org default, dated by the rate history; half-up to the cent per
+entry). Time reports show raw and rounded time side by side (docs/rounding.md): rounding units are formed over
+the entries the report reads, and billable amounts are those of the rounded time, as an invoice bills it.
 """
 
 from collections import defaultdict
@@ -25,7 +27,7 @@ from chalicelib.reports.schemas import (
     TimesheetQuery,
     UtilizationQuery,
 )
-from chalicelib.time_entries import rates
+from chalicelib.time_entries import rates, rounding
 from chalicelib.time_entries import service as time_entries
 from chalicelib.users import service as users
 
@@ -34,17 +36,36 @@ MAX_RANGE_DAYS = 366
 _WEEK_STARTS = {"monday": 0, "sunday": 6, "saturday": 5}
 
 
+# Entry attributes the time reports read: what rates, rounding and frozen billed figures need.
+PRICED_FIELDS = (
+    *time_entries.REPORT_FIELDS,
+    "created_at",
+    "invoice_id",
+    "billed_rate",
+    "billed_seconds",
+    "billed_amount",
+)
+
+
 @dataclass
 class Tally:
+    """Raw seconds as tracked; rounded seconds by the rounding rules; amounts of the rounded (and raw) time."""
+
     seconds: int = 0
     billable_seconds: int = 0
     billable_amount: int = 0
+    rounded_seconds: int = 0
+    billable_rounded_seconds: int = 0
+    unrounded_billable_amount: int = 0
 
-    def add(self, seconds: int, billable: bool, amount: int) -> None:
-        self.seconds += seconds
+    def add(self, priced: rates.Priced, billable: bool) -> None:
+        self.seconds += priced.seconds
+        self.rounded_seconds += priced.rounded_seconds
         if billable:
-            self.billable_seconds += seconds
-            self.billable_amount += amount
+            self.billable_seconds += priced.seconds
+            self.billable_rounded_seconds += priced.rounded_seconds
+            self.billable_amount += priced.amount
+            self.unrounded_billable_amount += priced.raw_amount
 
     def dump(self) -> dict:
         return {
@@ -52,6 +73,10 @@ class Tally:
             "hours": round(self.seconds / 3600, 2),
             "billable_seconds": self.billable_seconds,
             "billable_amount": self.billable_amount,
+            "rounded_seconds": self.rounded_seconds,
+            "rounded_hours": round(self.rounded_seconds / 3600, 2),
+            "billable_rounded_seconds": self.billable_rounded_seconds,
+            "unrounded_billable_amount": self.unrounded_billable_amount,
         }
 
 
@@ -96,6 +121,17 @@ class _Context:
         return (self.org.settings or {}).get("currency", "USD")
 
     @property
+    def rounding(self) -> dict:
+        """The org's rounding rule (projects may override it) and which projects in the report have their own."""
+        org_rule = rounding.rule_of((self.org.settings or {}).get("rounding")) or rounding.NO_ROUNDING
+        overrides = {
+            project_id: rule.dump()
+            for project_id, project in sorted(self.projects.items())
+            if (rule := rounding.rule_of(getattr(project, "rounding", None))) is not None
+        }
+        return {**org_rule.dump(), "projects": overrides}
+
+    @property
     def week_start(self) -> int:
         return _WEEK_STARTS[(self.org.settings or {}).get("week_start", "monday")]
 
@@ -138,7 +174,7 @@ def _through(until):
     return until if isinstance(until, datetime) else until + timedelta(days=1)
 
 
-def _entries(principal: Principal, since, until, user_id: str | None = None, fields=time_entries.REPORT_FIELDS):
+def _entries(principal: Principal, since, until, user_id: str | None = None, fields=PRICED_FIELDS):
     start, end = _bounds(since, until)
     entries = time_entries.entries_between(principal=principal, since=start, until=end, user_id=user_id, fields=fields)
     return start, end, entries
@@ -148,21 +184,27 @@ def summary(*, principal: Principal, query: SummaryQuery) -> dict:
     """Totals and a per-group breakdown of the time in the range (members: their own)."""
     context, now = _Context(principal), utcnow()
     start, end, entries = _entries(principal, query.since, query.until)
+    counted: list[tuple[str, bool, list[str]]] = []  # (entry id, billable, its groups): not the entries
+
+    def noted(entries):
+        for entry in entries:
+            if query.billable is None or entry.billable == query.billable:
+                counted.append((entry.id, entry.billable, _keys(entry, query.group_by, context)))
+            yield entry
+
+    priced = context.rates.price(noted(entries), now=now)
     totals, groups = Tally(), defaultdict(Tally)
-    for entry in entries:
-        if query.billable is not None and entry.billable != query.billable:
-            continue
-        seconds = _seconds(entry, now)
-        cents = amount(seconds, context.rate(entry)) if entry.billable else 0
-        totals.add(seconds, entry.billable, cents)
-        for key in _keys(entry, query.group_by, context):
-            groups[key].add(seconds, entry.billable, cents)
+    for entry_id, billable, keys in counted:
+        totals.add(priced[entry_id], billable)
+        for key in keys:
+            groups[key].add(priced[entry_id], billable)
     labels = _labels(query.group_by, groups, context)
     return {
         "from": to_rfc3339(start),
         "to": to_rfc3339(end),
         "group_by": query.group_by,
         "currency": context.currency,
+        "rounding": context.rounding,
         "totals": totals.dump(),
         "groups": [
             {"key": key, "label": labels.get(key, key), **tally.dump()} for key, tally in sorted(groups.items())
@@ -173,28 +215,37 @@ def summary(*, principal: Principal, query: SummaryQuery) -> dict:
 def timesheet(*, principal: Principal, query: TimesheetQuery) -> dict:
     """Hours per user per period (or per user / per project) in the range, filtered."""
     context, now = _Context(principal), utcnow()
-    fields = (*time_entries.REPORT_FIELDS, "description", "invoice_id")
+    fields = (*PRICED_FIELDS, "description")
     start, end, entries = _entries(principal, query.since, _through(query.until), user_id=query.user_id, fields=fields)
-    rows: dict[tuple[str, str], Tally] = defaultdict(Tally)
-    for entry in entries:
+    counted: list[tuple[str, bool, tuple[str, str]]] = []  # (entry id, billable, its row): not the entries
+
+    def wanted(entry) -> bool:
         if query.project_id and entry.project_id != query.project_id:
-            continue
+            return False
         if query.client_id and getattr(context.client_of(entry.project_id), "id", None) != query.client_id:
-            continue
+            return False
         if query.description and query.description.lower() not in (entry.description or "").lower():
-            continue
-        if query.invoice_id and entry.invoice_id != query.invoice_id:
-            continue
-        seconds = _seconds(entry, now)
-        cents = amount(seconds, context.rate(entry)) if entry.billable else 0
-        key = _keys(entry, query.group_by, context)[0] if query.group_by != "user" else ""
-        rows[(entry.user_id, key)].add(seconds, entry.billable, cents)
+            return False
+        return not (query.invoice_id and entry.invoice_id != query.invoice_id)
+
+    def noted(entries):
+        for entry in entries:
+            if wanted(entry):
+                key = _keys(entry, query.group_by, context)[0] if query.group_by != "user" else ""
+                counted.append((entry.id, entry.billable, (entry.user_id, key)))
+            yield entry
+
+    priced = context.rates.price(noted(entries), now=now)
+    rows: dict[tuple[str, str], Tally] = defaultdict(Tally)
+    for entry_id, billable, row in counted:
+        rows[row].add(priced[entry_id], billable)
     names = users.names(user_ids={user_id for user_id, _ in rows})
     return {
         "from": to_rfc3339(start),
         "to": to_rfc3339(end),
         "group_by": query.group_by,
         "currency": context.currency,
+        "rounding": context.rounding,
         "rows": [
             {"user_id": user_id, "user_name": names.get(user_id), "group": key or None, **tally.dump()}
             for (user_id, key), tally in sorted(rows.items())
@@ -411,10 +462,10 @@ def profitability(*, principal: Principal, query: ProfitabilityQuery) -> dict:
         for key, cents in _revenue_shares(invoice, query.group_by):
             rows[key].revenue += cents
             totals.revenue += cents
-    fields = ("id", "user_id", "project_id", "start", "stop")
+    fields = ("id", "user_id", "project_id", "start", "stop", "created_at")
     for entry in time_entries.entries_between(principal=principal, since=start, until=end, fields=fields):
         seconds = _seconds(entry, now)
-        cost, costed = context.rates.cost(entry, now=now), context.rates.cost_rate(entry.user_id) is not None
+        cost, costed = context.rates.cost(entry, now=now), context.rates.cost_rate(entry.user_id, entry) is not None
         for tally in (totals, rows[_keys(entry, query.group_by, context)[0]]):
             tally.add_time(seconds, cost, costed)
     labels = _labels(query.group_by, rows, context)

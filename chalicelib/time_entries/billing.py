@@ -82,24 +82,39 @@ def claimable(*, org_id: str, entry_ids: list[str], project_ids: set[str], field
     return [entries[entry_id] for entry_id in dict.fromkeys(entry_ids)]
 
 
-def mark_billed(tx, *, entry: TimeEntry, invoice_id: str, line_id: str) -> None:
-    """In `tx`: the entry is billed by this invoice line (cancels `tx` if it was billed or changed meanwhile)."""
-    tx.update(
-        entry,
-        actions=[
-            TimeEntry.invoice_id.set(invoice_id),
-            TimeEntry.invoice_line_id.set(line_id),
-            TimeEntry.updated_at.set(utcnow()),
-        ],
-        condition=_unbilled_filter(),
-    )
+def mark_billed(tx, *, entry: TimeEntry, invoice_id: str, line_id: str, priced=None) -> None:
+    """In `tx`: the entry is billed by this invoice line (cancels `tx` if it was billed or changed meanwhile).
+
+    `priced` (a rates.Priced) is frozen on the entry: its rate, rounded seconds and amount, which reports then
+    use as they are — later rate changes and rounding rules never touch billed time.
+    """
+    actions = [
+        TimeEntry.invoice_id.set(invoice_id),
+        TimeEntry.invoice_line_id.set(line_id),
+        TimeEntry.updated_at.set(utcnow()),
+    ]
+    if priced is not None:
+        rate = TimeEntry.billed_rate.set(priced.rate) if priced.rate is not None else TimeEntry.billed_rate.remove()
+        actions += [
+            rate,
+            TimeEntry.billed_seconds.set(priced.rounded_seconds),
+            TimeEntry.billed_amount.set(priced.amount),
+        ]
+    tx.update(entry, actions=actions, condition=_unbilled_filter())
+
+
+_RELEASED = ("invoice_id", "invoice_line_id", "billed_rate", "billed_seconds", "billed_amount")
+
+
+def _release_actions() -> list:
+    return [*(getattr(TimeEntry, name).remove() for name in _RELEASED), TimeEntry.updated_at.set(utcnow())]
 
 
 def release(tx, *, entry: TimeEntry, invoice_id: str, line_id: str) -> None:
     """In `tx`: the entry is no longer billed by this invoice line (cancels `tx` if another line bills it)."""
     tx.update(
         entry,
-        actions=[TimeEntry.invoice_id.remove(), TimeEntry.invoice_line_id.remove(), TimeEntry.updated_at.set(utcnow())],
+        actions=_release_actions(),
         condition=(TimeEntry.invoice_id == invoice_id) & (TimeEntry.invoice_line_id == line_id),
         add_version_condition=False,
     )
@@ -113,11 +128,7 @@ def release_now(*, org_id: str, invoice_id: str, line_id: str, entry_ids: list[s
             continue
         try:
             entry.update(
-                actions=[
-                    TimeEntry.invoice_id.remove(),
-                    TimeEntry.invoice_line_id.remove(),
-                    TimeEntry.updated_at.set(utcnow()),
-                ],
+                actions=_release_actions(),
                 condition=(TimeEntry.invoice_id == invoice_id) & (TimeEntry.invoice_line_id == line_id),
                 add_version_condition=False,
             )

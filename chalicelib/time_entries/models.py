@@ -21,6 +21,10 @@ class TimeEntry(Item, discriminator="TIME_ENTRY"):
     tags = ListAttribute(of=UnicodeAttribute, default=list)
     invoice_id = UnicodeAttribute(null=True)  # set once billed: the entry is then locked
     invoice_line_id = UnicodeAttribute(null=True)  # the invoice line that bills it (set and cleared with invoice_id)
+    # Frozen when billed (time_entries.billing): the rate, rounded seconds and amount its invoice line counts.
+    billed_rate = NumberAttribute(null=True)
+    billed_seconds = NumberAttribute(null=True)
+    billed_amount = NumberAttribute(null=True)
     timesheet_id = UnicodeAttribute(null=True)  # set once approved in a timesheet: the entry is then locked
     created_at = TimestampAttribute()
     updated_at = TimestampAttribute()

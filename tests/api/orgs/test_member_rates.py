@@ -139,6 +139,7 @@ def test_admin_sets_and_clears_the_org_default_rate(owner, admin):
         "currency": "USD",
         "week_start": "monday",
         "default_hourly_rate": 9000,
+        "rounding": None,
     }
     # AND null clears it again
     owner.api.put(f"/api/v1/organizations/{owner.org_id}", json={"settings": {"default_hourly_rate": None}})

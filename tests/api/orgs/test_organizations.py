@@ -128,6 +128,7 @@ def test_get_own_org_returns_it_with_the_callers_role_and_default_settings(owner
         "currency": "USD",
         "week_start": "monday",
         "default_hourly_rate": None,
+        "rounding": None,
     }
 
 
@@ -205,6 +206,7 @@ def test_admin_changes_settings_and_unchanged_settings_keep_their_values(owner, 
         "currency": "EUR",
         "week_start": "sunday",
         "default_hourly_rate": None,
+        "rounding": None,
     }
 
 
