@@ -25,6 +25,7 @@ class Project(Item, discriminator="PROJECT"):
     billable = BooleanAttribute(default=True)
     hourly_rate = NumberAttribute(null=True)
     currency = UnicodeAttribute(null=True)
+    rounding = UnicodeAttribute(null=True)  # "<mode>:<minutes>:<level>" (time_entries.rounding); unset: the org's
     status = UnicodeAttribute(default="active")  # active | archived
     start_date = UnicodeAttribute(null=True)
     end_date = UnicodeAttribute(null=True)

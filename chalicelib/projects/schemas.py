@@ -5,6 +5,7 @@ from pydantic import AfterValidator, Field, StringConstraints
 
 from chalicelib.core.schemas import CursorPageParams, RequestBody, ResponseModel, SyncParams, UtcDatetime
 from chalicelib.core.validators import Cents, Currency, HexColor
+from chalicelib.time_entries.rounding import RoundingRule, rule_of
 
 ProjectName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Description = Annotated[str, StringConstraints(max_length=10_000)]
@@ -41,6 +42,7 @@ class ProjectCreate(RequestBody):
     billable: bool = True
     hourly_rate: Cents | None = None
     currency: Currency | None = None
+    rounding: RoundingRule | None = None  # docs/rounding.md; unset or null: the org's rule
     start_date: date | None = None
     end_date: date | None = None
     budget_type: BudgetType | None = None
@@ -58,6 +60,7 @@ class ProjectUpdate(RequestBody):
     billable: bool | None = None
     hourly_rate: Cents | None = None
     currency: Currency | None = None
+    rounding: RoundingRule | None = None
     start_date: date | None = None
     end_date: date | None = None
     budget_type: BudgetType | None = None
@@ -107,6 +110,7 @@ class ProjectOut(ResponseModel):
     billable: bool
     hourly_rate: int | None
     currency: str | None
+    rounding: dict | None  # the project's own rounding rule; null: the org's applies
     status: str
     archived: bool
     start_date: str | None
@@ -132,6 +136,7 @@ class ProjectOut(ResponseModel):
             billable=project.billable,
             hourly_rate=int(project.hourly_rate) if project.hourly_rate is not None else None,
             currency=project.currency,
+            rounding=rule.dump() if (rule := rule_of(project.rounding)) is not None else None,
             status=project.status,
             archived=project.status == "archived",
             start_date=project.start_date,

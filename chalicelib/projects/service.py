@@ -21,6 +21,7 @@ from chalicelib.projects.schemas import (
     ProjectMemberAdd,
     ProjectUpdate,
 )
+from chalicelib.time_entries import rounding
 
 PROJECT_DELETED_JOB = "project_deleted"
 MAX_RESTRICTED_PROJECTS_PER_MEMBER = 100  # DynamoDB's IN operator takes at most 100 values
@@ -34,6 +35,7 @@ _AUDITED_FIELDS = (
     "billable",
     "hourly_rate",
     "currency",
+    "rounding",
     "start_date",
     "end_date",
     "budget_type",
@@ -176,6 +178,11 @@ def _default_currency(org_id: str) -> str:
 DATES_OUT_OF_ORDER = "start_date must be on or before end_date"
 
 
+def _packed_rounding(rule: dict | None) -> str | None:
+    """A rounding rule as the project stores it (time_entries.rounding), or None for the org's rule."""
+    return rounding.rule_of(rule).packed() if rule else None
+
+
 def _require_ordered(start_date: str | None, end_date: str | None) -> None:
     """400 with the documented message when a project would end before it starts."""
     if start_date and end_date and start_date > end_date:
@@ -218,6 +225,7 @@ def create(*, principal: Principal, body: ProjectCreate) -> Project:
         emoji=body.emoji,
         billable=body.billable,
         hourly_rate=body.hourly_rate,
+        rounding=_packed_rounding(body.rounding.model_dump() if body.rounding else None),
         currency=body.currency or _default_currency(principal.org_id),
         start_date=start_date,
         end_date=end_date,
@@ -270,6 +278,8 @@ def update(*, principal: Principal, project_id: str, changes: ProjectUpdate) -> 
     for field in ("start_date", "end_date"):
         if fields.get(field) is not None:
             fields[field] = fields[field].isoformat()
+    if "rounding" in fields:
+        fields["rounding"] = _packed_rounding(fields["rounding"])
     before = _snapshot(project)
     after = {**before, **fields}
     if "budget_type" in fields and fields["budget_type"] is None and "budget_amount" not in fields:
@@ -459,3 +469,9 @@ def _search_document(*, org_id: str, entity_id: str) -> indexing.Document | None
 
 
 indexing.register_source("project", _search_document)
+
+
+def set_current_rate(tx, *, project: Project, hourly_rate: int | None) -> None:
+    """In `tx`: the project's `hourly_rate` shows the rate now in force (the rates domain's dated changes)."""
+    rate = Project.hourly_rate.set(hourly_rate) if hourly_rate is not None else Project.hourly_rate.remove()
+    tx.update(project, actions=[rate, Project.updated_at.set(utcnow())])
