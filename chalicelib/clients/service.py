@@ -180,9 +180,23 @@ def update(*, principal: Principal, client_id: str, changes: ClientUpdate) -> Cl
             Client.email_lower.set(after["email"].lower()) if after["email"] else Client.email_lower.remove()
         )
     actions.append(Client.updated_at.set(utcnow()))
+    rate_change = None
+    if "hourly_rate" in changed:  # with a dated rate history, a new rate from today (docs/rates.md)
+        from chalicelib.rates import service as rate_history  # it reads clients: imported when needed
+
+        rate_change = rate_history.direct_change(
+            org_id=principal.org_id,
+            holder_type="client",
+            holder_id=client.id,
+            field="hourly_rate",
+            rate=after["hourly_rate"],
+            user_id=principal.user_id,
+        )
 
     def write(tx) -> None:
         tx.update(client, actions=actions)
+        if rate_change is not None:
+            rate_history.save(tx, rate_change)
         audit.record(
             tx,
             org_id=principal.org_id,

@@ -521,6 +521,22 @@ def update_member(*, principal: Principal, member_id: str, body: MemberUpdate) -
         getattr(Membership, name).set(wanted[name]) if wanted[name] is not None else getattr(Membership, name).remove()
         for name in changed
     ]
+    rate_changes = []
+    if set(_MEMBER_RATES) & changed.keys():  # with a dated rate history, a new rate from today (docs/rates.md)
+        from chalicelib.rates import service as rate_history  # it reads members: imported when needed
+
+        rate_changes = [
+            rate_history.direct_change(
+                org_id=member.org_id,
+                holder_type="member",
+                holder_id=member.user_id,
+                field=name,
+                rate=wanted[name],
+                user_id=principal.user_id,
+            )
+            for name in _MEMBER_RATES
+            if name in changed
+        ]
     try:
         with transaction() as tx:
             tx.update(
@@ -528,6 +544,8 @@ def update_member(*, principal: Principal, member_id: str, body: MemberUpdate) -
                 actions=[*actions, Membership.updated_at.set(utcnow())],
                 condition=_unchanged_since_read(member, changed),
             )
+            for rate_change in rate_changes:
+                rate_history.save(tx, rate_change)
             for action, names in (("role_changed", ("role",)), ("rates_changed", _MEMBER_RATES)):
                 entry_changes = {name: change for name, change in changed.items() if name in names}
                 if entry_changes:

@@ -309,9 +309,23 @@ def update(*, principal: Principal, project_id: str, changes: ProjectUpdate) -> 
         actions.append(Project.budget_alerted.set(still) if still else Project.budget_alerted.remove())
 
     old_client, new_client = before["client_id"], after["client_id"]
+    rate_change = None
+    if "hourly_rate" in changed:  # with a dated rate history, a new rate from today (docs/rates.md)
+        from chalicelib.rates import service as rate_history  # it reads projects: imported when needed
+
+        rate_change = rate_history.direct_change(
+            org_id=principal.org_id,
+            holder_type="project",
+            holder_id=project.id,
+            field="hourly_rate",
+            rate=after["hourly_rate"],
+            user_id=principal.user_id,
+        )
 
     def write(tx) -> None:
         tx.update(project, actions=actions)
+        if rate_change is not None:
+            rate_history.save(tx, rate_change)
         if budget_changed and after["budget_type"] is not None:
             budgets.request_check(tx, org_id=principal.org_id, project_id=project.id)
         if "client_id" in changed:  # the clients domain counts the projects pointing at each client

@@ -111,6 +111,42 @@ def history(*, principal: Principal, holder_type: str, holder_id: str, field: st
     return found, current
 
 
+def direct_change(
+    *, org_id: str, holder_type: str, holder_id: str, field: str, rate: int | None, user_id: str | None
+) -> RateChange | None:
+    """A holder's rate field set directly (`PUT`): with a dated history, a change in force from today.
+
+    It re-prices the holder's unbilled time from today (`unbilled_past`), as a `PUT` re-prices all unbilled time
+    of a holder without history; earlier days keep their dated rates. None while the holder has no history (the
+    field alone prices its time). The caller saves it with `save` in the transaction that sets the field.
+    """
+    pk, _ = RateChange.opening_keys(org_id, holder_type, holder_id, field)
+    prefix = RateChange.holder_prefix(holder_type, holder_id, field)
+    if next(iter(RateChange.query(pk, key_prefix(RateChange.SK, prefix), consistent_read=True, limit=1)), None) is None:
+        return None
+    now, change_id = utcnow(), new_id("rate")
+    today = now.date().isoformat()
+    return RateChange(
+        *RateChange.keys(org_id, holder_type, holder_id, field, today, change_id),
+        id=change_id,
+        org_id=org_id,
+        holder_type=holder_type,
+        holder_id=holder_id,
+        field=field,
+        rate=rate,
+        effective_from=today,
+        apply_to="unbilled_past",
+        created_by=user_id,
+        created_at=now,
+    )
+
+
+def save(tx, change: RateChange | None) -> None:
+    """In `tx`: a change from `direct_change` (nothing when it is None)."""
+    if change is not None:
+        tx.save(change, condition=RateChange.SK.does_not_exist())
+
+
 def set_rate(*, principal: Principal, holder_type: str, holder_id: str, body: RateChangeCreate) -> RateChange:
     """Add a dated rate to a member, project or client (admins); the holder's field shows the rate in force."""
     principal.require_admin()

@@ -1,10 +1,16 @@
 """Rate history (docs/rates.md): dated member, project and client rates, as reports and invoices price time."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from tests.api.invoices.helpers import create_client, create_invoice, field_error, invoice, project, track
 
 MAY = "from=2026-05-01&to=2026-06-01"
+
+
+def _today() -> str:
+    return datetime.now(UTC).date().isoformat()
 
 
 def _amount(account, query: str = MAY) -> int:
@@ -171,3 +177,34 @@ def test_another_orgs_holders_are_404(owner, outsider):
         response = _set(owner, f"{kind}/{holder_id}", hourly_rate=1, effective_from="2026-05-01")
         assert response.status_code == 404, kind
     assert owner.api.get("/api/v1/projects/prj_nonsense/rates").status_code == 404
+
+
+def test_a_plain_put_after_a_history_is_a_change_from_today_for_unbilled_time(owner, member):
+    # GIVEN a project whose May hour is priced by a dated change to 120.00
+    website = project(owner, None, hourly_rate=10000)
+    _hours(owner, website, "2026-05-04", 1)
+    _set_ok(owner, f"projects/{website}", hourly_rate=12000, effective_from="2026-05-01", apply_to="unbilled_past")
+    # WHEN its rate is set with a plain PUT, as before histories existed
+    response = owner.api.put(f"/api/v1/projects/{website}", json={"hourly_rate": 15000})
+    assert response.status_code == 200, response.json_body
+    # THEN the history gains a change from today for unbilled time, and the field shows it
+    history = owner.api.get(f"/api/v1/projects/{website}/rates").json_body
+    last = history["data"][-1]
+    assert (last["rate"], last["effective_from"], last["apply_to"]) == (15000, _today(), "unbilled_past")
+    assert history["current"] == {"hourly_rate": 15000}
+    assert owner.api.get(f"/api/v1/projects/{website}").json_body["hourly_rate"] == 15000
+    # AND May keeps the rate dated for it
+    assert _amount(owner) == 12000
+    # AND the same holds for members' rates
+    _set_ok(owner, f"members/{member.member_id}", cost_rate=4000, effective_from="2026-05-01")
+    owner.api.put(f"/api/v1/members/{member.member_id}", json={"cost_rate": 5000})
+    rows = owner.api.get(f"/api/v1/members/{member.member_id}/rates?field=cost_rate").json_body["data"]
+    assert [(row["rate"], row["effective_from"]) for row in rows][-1] == (5000, _today())
+
+
+def test_a_plain_put_without_a_history_still_only_sets_the_field(owner):
+    website = project(owner, None, hourly_rate=10000)
+    _hours(owner, website, "2026-05-04", 1)
+    owner.api.put(f"/api/v1/projects/{website}", json={"hourly_rate": 11000})
+    assert owner.api.get(f"/api/v1/projects/{website}/rates").json_body["data"] == []
+    assert _amount(owner) == 11000
