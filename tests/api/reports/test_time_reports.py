@@ -36,6 +36,11 @@ def test_summary_totals_and_amounts_by_project(owner):
         "hours": 2.83,
         "billable_seconds": 6600,
         "billable_amount": 22500 + 3333,
+        # without a rounding rule the rounded figures are the raw ones (docs/rounding.md)
+        "rounded_seconds": 10200,
+        "rounded_hours": 2.83,
+        "billable_rounded_seconds": 6600,
+        "unrounded_billable_amount": 22500 + 3333,
     }
     by_key = {group["key"]: group for group in report["groups"]}
     assert by_key[website]["label"] == "Website" and by_key[website]["seconds"] == 6600
