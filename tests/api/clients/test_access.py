@@ -16,6 +16,8 @@ ID_ROUTES = [
     ("GET", "/api/v1/clients/{cli}/activities", None),
     ("POST", "/api/v1/clients/{cli}/activities", {"type": "note", "title": "Intruder"}),
     ("DELETE", "/api/v1/clients/{cli}/activities/{act}", None),
+    ("GET", "/api/v1/clients/{cli}/rates", None),
+    ("POST", "/api/v1/clients/{cli}/rates", {"hourly_rate": 1, "effective_from": "2026-05-01"}),
 ]
 ALL_ROUTES = [("GET", "/api/v1/clients", None), ("POST", "/api/v1/clients", {"name": "Acme"}), *ID_ROUTES]
 ADMIN_ONLY_ROUTES = [
@@ -25,6 +27,8 @@ ADMIN_ONLY_ROUTES = [
     ("POST", "/api/v1/clients/{cli}/contacts", {"name": "Intruder"}),
     ("PUT", "/api/v1/clients/{cli}/contacts/{cnt}", {"role": "Intruder"}),
     ("DELETE", "/api/v1/clients/{cli}/contacts/{cnt}", None),
+    ("GET", "/api/v1/clients/{cli}/rates", None),
+    ("POST", "/api/v1/clients/{cli}/rates", {"hourly_rate": 1, "effective_from": "2026-05-01"}),
 ]
 
 

@@ -12,13 +12,15 @@ ROUTES = [
     ("GET", "/api/v1/projects/{project_id}/members", None),
     ("POST", "/api/v1/projects/{project_id}/members", {"user_id": "{user_id}"}),
     ("DELETE", "/api/v1/projects/{project_id}/members/{member_id}", None),
+    ("GET", "/api/v1/projects/{project_id}/rates", None),
+    ("POST", "/api/v1/projects/{project_id}/rates", {"hourly_rate": 1, "effective_from": "2026-05-01"}),
 ]
 ROUTE_IDS = [f"{method} {path}" for method, path, _ in ROUTES]
 
 
 def _call(account_api, method, path, body, **ids):
     url = path.format(**ids)
-    payload = {k: v.format(**ids) for k, v in body.items()} if body else None
+    payload = {k: v.format(**ids) if isinstance(v, str) else v for k, v in body.items()} if body else None
     return account_api.request(method, url, json=payload)
 
 
