@@ -21,12 +21,13 @@ from tests.support.outbox import deliver_events, publish_outbox
 from tests.support.task_setup import field_error, ids
 
 
-def _queued_messages() -> list[str]:
+def _queued_messages(event_type: str = "task_status_changed") -> list[str]:
+    """The queued events of one type (a change also queues its webhook events, e.g. task.status_changed)."""
     sqs = boto3.client("sqs")
     bodies = []
     while found := sqs.receive_message(QueueUrl=events.queue_url(), MaxNumberOfMessages=10).get("Messages", []):
         bodies += [m["Body"] for m in found]
-    return bodies
+    return [body for body in bodies if json.loads(body)["type"] == event_type]
 
 
 # --- what a status change produces ---------------------------------------------------------------------------
