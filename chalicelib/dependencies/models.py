@@ -1,5 +1,6 @@
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
+from chalicelib.core import sync
 from chalicelib.core.db import Item, TimestampAttribute
 
 
@@ -43,6 +44,10 @@ class Dependency(Item, discriminator="TASK_DEPENDENCY"):
     def seen_from(self, task_id: str) -> tuple[str, str]:
         """(the other task, how `task_id` relates to it): `blocks` when it is the blocker, else `blocked_by`."""
         return (self.blocked_id, "blocks") if task_id == self.blocker_id else (self.blocker_id, "blocked_by")
+
+
+# Links never change once made: a deletion leaves a tombstone, `created_at` serves `updated_since` (docs/sync.md).
+sync.syncable(Dependency, "dependency", project="blocker_project_id")
 
 
 class DependencyGraph(Item, discriminator="DEPENDENCY_GRAPH"):

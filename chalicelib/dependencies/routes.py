@@ -2,7 +2,7 @@ from chalice import Blueprint
 
 from chalicelib.auth.current import current_principal
 from chalicelib.core.http import created, no_content, parse_body, parse_query
-from chalicelib.core.schemas import page_response
+from chalicelib.core.schemas import SyncParams, page_response
 from chalicelib.dependencies import service
 from chalicelib.dependencies.schemas import DependencyCreate, DependencyEdgeOut, DependencyFilters, DependencyOut
 
@@ -11,7 +11,9 @@ bp = Blueprint(__name__)
 
 @bp.route("/tasks/{task_id}/dependencies", methods=["GET"])
 def list_task_dependencies(task_id):
-    links = service.list_for_task(principal=current_principal(bp.current_request), task_id=task_id)
+    principal = current_principal(bp.current_request)
+    query = parse_query(bp.current_request, SyncParams)
+    links = service.list_for_task(principal=principal, task_id=task_id, updated_since=query.updated_since)
     data = [DependencyOut.with_task(edge, task_id=task_id, depends_on=other).dump() for edge, other in links]
     return page_response(data, next_cursor=None)
 

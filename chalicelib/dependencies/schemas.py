@@ -2,7 +2,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from chalicelib.core.schemas import CursorPageParams, RequestBody, ResponseModel, UtcDatetime
+from chalicelib.core.schemas import CursorPageParams, RequestBody, ResponseModel, SyncParams, UtcDatetime
 
 DependencyType = Literal["blocks", "blocked_by"]
 
@@ -12,7 +12,7 @@ class DependencyCreate(RequestBody):
     dependency_type: DependencyType
 
 
-class DependencyFilters(CursorPageParams):
+class DependencyFilters(CursorPageParams, SyncParams):
     per_page: int = Field(default=100, ge=1, le=100)
 
 

@@ -4,6 +4,8 @@ The graph stays acyclic under concurrent writers: the cycle check reads the grap
 edge is written in a transaction conditioned on that version (which it bumps) — docs/decisions.md.
 """
 
+from datetime import datetime
+
 from chalicelib.audit import service as audit
 from chalicelib.core import jobs
 from chalicelib.core.auth import Principal
@@ -60,10 +62,20 @@ def _reaches(org_id: str, start: str, target: str) -> bool:
 # --- reading -------------------------------------------------------------------------------------------------
 
 
-def list_for_task(*, principal: Principal, task_id: str) -> list[tuple[Dependency, object]]:
+def _made_since(since: datetime | None):
+    """Links made at or after `since`: a link never changes, so its creation is its last change."""
+    return Dependency.created_at >= since if since is not None else None
+
+
+def list_for_task(
+    *, principal: Principal, task_id: str, updated_since: datetime | None = None
+) -> list[tuple[Dependency, object]]:
     """A visible task's links in both directions, oldest first, each with the (visible) task on the other end."""
     task = tasks.get_visible(principal=principal, task_id=task_id)
-    ends = [(edge, edge.seen_from(task.id)[0]) for edge in _edges(principal.org_id, task.id)]
+    edges = [
+        edge for edge in _edges(principal.org_id, task.id) if updated_since is None or edge.created_at >= updated_since
+    ]
+    ends = [(edge, edge.seen_from(task.id)[0]) for edge in edges]
     others = tasks.get_many_visible(principal=principal, task_ids={other_id for _edge, other_id in ends})
     links = [(edge, others[other_id]) for edge, other_id in ends if other_id in others]
     return sorted(links, key=lambda link: link[0].id)
@@ -84,7 +96,7 @@ def list_org(*, principal: Principal, filters: DependencyFilters) -> Page:
         Dependency,
         Dependency.partition(principal.org_id),
         range_key_condition=Dependency.SK.startswith(Dependency.SK_PREFIX),
-        filter_condition=_visibility_filter(principal),
+        filter_condition=all_of([_visibility_filter(principal), _made_since(filters.updated_since)]),
         limit=filters.per_page,
         cursor=filters.cursor,
         offset=filters.offset,

@@ -73,3 +73,5 @@ class ProjectMember(Item, discriminator="PROJECT_MEMBER"):
 
 # Deleting one leaves a tombstone for syncing clients (core.sync, docs/sync.md).
 sync.syncable(Project, "project", project="id")
+# Explicit members are added and removed, never changed: `created_at` serves `updated_since`.
+sync.syncable(ProjectMember, "project_member", id_attribute="user_id", project="project_id")

@@ -2,7 +2,7 @@ from chalice import Blueprint
 
 from chalicelib.auth.current import current_principal
 from chalicelib.core.http import created, no_content, parse_body, parse_query
-from chalicelib.core.schemas import page_response
+from chalicelib.core.schemas import SyncParams, page_response
 from chalicelib.projects import service
 from chalicelib.projects.schemas import (
     ProjectCreate,
@@ -52,7 +52,9 @@ def delete_project(project_id):
 
 @bp.route("/projects/{project_id}/members", methods=["GET"])
 def list_project_members(project_id):
-    members = service.list_members(principal=current_principal(bp.current_request), project_id=project_id)
+    principal = current_principal(bp.current_request)
+    query = parse_query(bp.current_request, SyncParams)
+    members = service.list_members(principal=principal, project_id=project_id, updated_since=query.updated_since)
     return page_response([ProjectMemberOut.of(member).dump() for member in members], next_cursor=None)
 
 

@@ -1,5 +1,7 @@
 """Projects and who may see them: a project with explicit members is visible only to them and admins."""
 
+from datetime import datetime
+
 from chalicelib.audit import service as audit
 from chalicelib.billing import service as billing
 from chalicelib.clients import service as clients
@@ -397,11 +399,14 @@ def _delete_project_members(payload: dict) -> None:
 # --- project members -----------------------------------------------------------------------------------------
 
 
-def list_members(*, principal: Principal, project_id: str) -> list[ProjectMember]:
-    """A project's explicit members."""
+def list_members(
+    *, principal: Principal, project_id: str, updated_since: datetime | None = None
+) -> list[ProjectMember]:
+    """A project's explicit members (those added at or after `updated_since` if given: members never change)."""
     project = get_visible(principal=principal, project_id=project_id)
     prefix = f"{ProjectMember.SK_PREFIX}{project.id}#"
-    return list(ProjectMember.query(project.PK, key_prefix(ProjectMember.SK, prefix)))
+    added_since = ProjectMember.created_at >= updated_since if updated_since is not None else None
+    return list(ProjectMember.query(project.PK, key_prefix(ProjectMember.SK, prefix), added_since))
 
 
 def add_member(*, principal: Principal, project_id: str, body: ProjectMemberAdd) -> ProjectMember:

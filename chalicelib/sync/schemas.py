@@ -11,6 +11,7 @@ SyncType = Literal[
     "client",
     "comment",
     "contact",
+    "dependency",
     "file",
     "invoice",
     "kb_article",
@@ -21,6 +22,7 @@ SyncType = Literal[
     "organization",
     "payment",
     "project",
+    "project_member",
     "task",
     "task_group",
     "task_status",
@@ -40,10 +42,13 @@ class DeletionOut(ResponseModel):
     id: str
     type: str
     deleted_at: UtcDatetime
+    project_id: str | None  # the project the item was in, where it had one (a `project_member`'s id is a user's)
 
     @classmethod
     def of(cls, tombstone) -> "DeletionOut":
-        return cls(id=tombstone.id, type=tombstone.type, deleted_at=tombstone.deleted_at)
+        return cls(
+            id=tombstone.id, type=tombstone.type, deleted_at=tombstone.deleted_at, project_id=tombstone.project_id
+        )
 
 
 class DeletionPage(ResponseModel):
