@@ -208,46 +208,28 @@ def approve(*, principal: Principal, timesheet_id: str, comment: str | None = No
     entries = _entries(principal, timesheet.user_id, first, last)
     if {entry.id: int(entry.version) for entry in entries} != dict(timesheet.entries or {}):
         raise Conflict("The time in this timesheet changed since it was submitted; the member must resubmit it.")
-    before = _snapshot(timesheet)
-    now = utcnow()
-    timesheet.status, timesheet.comment, timesheet.decided_at, timesheet.decided_by = (
-        "approved",
-        comment,
-        now,
-        principal.user_id,
-    )
-    timesheet.updated_at = now
-    timesheet.index()
 
-    def write(tx) -> None:
-        tx.save(timesheet)
+    def lock_entries(tx) -> None:
         for entry in entries:
             locks.mark_approved(tx, entry=entry, timesheet_id=timesheet.id)
-        audit.record(
-            tx,
-            org_id=principal.org_id,
-            actor=principal,
-            action="approved",
-            entity_type="timesheet",
-            entity_id=timesheet.id,
-            changes=audit.diff(before, _snapshot(timesheet)),
-        )
-        _event(tx, timesheet, kind="timesheet_approved", actor=principal, recipients=[timesheet.user_id])
 
-    try:
-        transact(write, attempts=1)
-    except TransactionCancelled as error:
-        raise Conflict("The timesheet or its time changed meanwhile; reload and retry.") from error
-    return timesheet
+    return _decide(
+        principal, timesheet, "approved", comment, also=lock_entries, what_changed="The timesheet or its time"
+    )
 
 
 def reject(*, principal: Principal, timesheet_id: str, comment: str) -> Timesheet:
     """Reject a submitted timesheet with a comment for the member, who may then resubmit it."""
     timesheet = _reviewable(principal, timesheet_id, "rejected")
+    return _decide(principal, timesheet, "rejected", comment, also=lambda tx: None, what_changed="The timesheet")
+
+
+def _decide(principal: Principal, timesheet: Timesheet, status: str, comment, *, also, what_changed: str):
+    """Record an admin's decision on the timesheet, with `also(tx)`'s writes, audited and told to the member."""
     before = _snapshot(timesheet)
     now = utcnow()
     timesheet.status, timesheet.comment, timesheet.decided_at, timesheet.decided_by = (
-        "rejected",
+        status,
         comment,
         now,
         principal.user_id,
@@ -257,21 +239,22 @@ def reject(*, principal: Principal, timesheet_id: str, comment: str) -> Timeshee
 
     def write(tx) -> None:
         tx.save(timesheet)
+        also(tx)
         audit.record(
             tx,
             org_id=principal.org_id,
             actor=principal,
-            action="rejected",
+            action=status,
             entity_type="timesheet",
             entity_id=timesheet.id,
             changes=audit.diff(before, _snapshot(timesheet)),
         )
-        _event(tx, timesheet, kind="timesheet_rejected", actor=principal, recipients=[timesheet.user_id])
+        _event(tx, timesheet, kind=f"timesheet_{status}", actor=principal, recipients=[timesheet.user_id])
 
     try:
         transact(write, attempts=1)
     except TransactionCancelled as error:
-        raise Conflict("The timesheet changed meanwhile; reload and retry.") from error
+        raise Conflict(f"{what_changed} changed meanwhile; reload and retry.") from error
     return timesheet
 
 
