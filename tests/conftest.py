@@ -31,8 +31,12 @@ from moto import mock_aws  # noqa: E402
 
 from chalicelib.core.db import table_definition  # noqa: E402
 from chalicelib.core.metrics import count_dynamodb_calls  # noqa: E402
-from tests.support import faults  # noqa: E402, F401  (the DynamoDB fault hook, before any botocore session)
+
+# The DynamoDB fault hook (before any botocore session), and moto transactions rolled back by item.
+from tests.support import faults, moto_transactions  # noqa: E402, F401
 from tests.support.client import ApiClient  # noqa: E402
+
+moto_transactions.install()
 
 
 @pytest.fixture
