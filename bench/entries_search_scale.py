@@ -18,17 +18,16 @@ import os
 import statistics
 import sys
 import tempfile
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import redirect_stdout
 from pathlib import Path
+
+from bench import bulk_load
 
 SAMPLES = 5
 USERS = 10
 PROJECTS = 6
 PAGE = 100  # TRCR's per_page maximum
-BATCH = 25
 
 
 def _search_images(org_id: str, entries) -> list[dict]:
@@ -70,26 +69,7 @@ def _search_images(org_id: str, entries) -> list[dict]:
 
 def _index_entries(org_id: str, max_seconds: float) -> int:
     """Search words for every loaded entry: entries read back a page at a time (GSI2, the org's entries)."""
-    import boto3
-    from botocore.config import Config
-
-    from bench.time_report_scale import _write
-    from chalicelib.core.config import get_settings
     from chalicelib.time_entries.models import TimeEntry
-
-    table = get_settings().table_name
-    local = threading.local()
-    started = time.monotonic()
-    indexed, lock = [0], threading.Lock()
-
-    def unit(page: list) -> None:
-        if time.monotonic() - started > max_seconds:
-            return
-        if not hasattr(local, "dynamodb"):
-            local.dynamodb = boto3.session.Session().client("dynamodb", config=Config(parameter_validation=False))
-        _write(local.dynamodb, table, _search_images(org_id, page))
-        with lock:
-            indexed[0] += len(page)
 
     def pages():
         page = []
@@ -101,9 +81,11 @@ def _index_entries(org_id: str, max_seconds: float) -> int:
         if page:
             yield page
 
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        list(pool.map(unit, pages()))
-    return indexed[0]
+    def load(write_images, page: list) -> int:
+        write_images(_search_images(org_id, page))
+        return len(page)
+
+    return bulk_load.in_parallel(pages(), load, max_seconds=max_seconds)
 
 
 def _measured(client, path: str) -> tuple[dict, int, float]:

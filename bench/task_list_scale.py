@@ -19,16 +19,14 @@ import random
 import statistics
 import sys
 import tempfile
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from bench import bulk_load
 
 SIZES = (1_000, 100_000)
 SAMPLES = 31
-LOADER_THREADS = 4
 UNIT = 1_000  # tasks per unit of work: built, written 25 per BatchWriteItem, then their counters added
-BATCH = 25  # DynamoDB's BatchWriteItem maximum
 PRIORITIES = ("low", "medium", "high", "urgent")
 STATUSES = ("open", "in_progress", "done")
 
@@ -40,54 +38,20 @@ class _ApplyNow:
         item.update(actions=actions)
 
 
-def _put_image(task) -> dict:
-    """The item a conditional put of `task` writes: its attributes plus the version PynamoDB sets (1)."""
-    image = task.serialize()
-    task._handle_version_attribute(attributes=image)  # the same call Model.save/TransactWrite.save make
-    return image
-
-
-def _write(dynamodb, table: str, images: list[dict]) -> None:
-    for start in range(0, len(images), BATCH):
-        request = {table: [{"PutRequest": {"Item": image}} for image in images[start : start + BATCH]]}
-        for attempt in range(20):
-            unprocessed = dynamodb.batch_write_item(RequestItems=request).get("UnprocessedItems")
-            if not unprocessed:
-                break
-            request = unprocessed
-            time.sleep(0.05 * (attempt + 1))
-        else:
-            raise RuntimeError("DynamoDB Local kept items unprocessed")
-
-
 def load_tasks(*, org_id: str, project_id: str, user_id: str, count: int, max_seconds: float) -> int:
     """Bulk-load up to `count` tasks into one project; stops early after `max_seconds`. Returns how many."""
-    import boto3
-    from botocore.config import Config
-
-    from chalicelib.core.config import get_settings
     from chalicelib.core.ranks import after
     from chalicelib.statuses import service as statuses
     from chalicelib.tasks import service as tasks
     from chalicelib.tasks.schemas import TaskCreate
 
-    table = get_settings().table_name
     workflow = statuses.by_code(org_id=org_id)
     positions, position = [], None
     for _ in range(count):  # one chain of ranks, as successive creates in the default group make
         position = after(position)
         positions.append(position)
-    local = threading.local()
-    started = time.monotonic()
-    loaded = [0]
-    lock = threading.Lock()
 
-    def unit(start: int) -> None:
-        if time.monotonic() - started > max_seconds:
-            return
-        if not hasattr(local, "dynamodb"):
-            # Parameter validation is nearly half the client-side cost of a 25-item batch; the items are the model's.
-            local.dynamodb = boto3.session.Session().client("dynamodb", config=Config(parameter_validation=False))
+    def load(write_images, start: int) -> int:
         built = [
             tasks.build(
                 org_id=org_id,
@@ -105,14 +69,11 @@ def load_tasks(*, org_id: str, project_id: str, user_id: str, count: int, max_se
             )
             for index in range(start, min(start + UNIT, count))
         ]
-        _write(local.dynamodb, table, [_put_image(task) for task in built])
+        write_images([bulk_load.put_image(task) for task in built])
         tasks.add_to_counters(_ApplyNow(), *((task, +1) for task in built))
-        with lock:
-            loaded[0] += len(built)
+        return len(built)
 
-    with ThreadPoolExecutor(max_workers=LOADER_THREADS) as pool:
-        list(pool.map(unit, range(0, count, UNIT)))
-    return loaded[0]
+    return bulk_load.in_parallel(range(0, count, UNIT), load, max_seconds=max_seconds)
 
 
 def _timed(api, path: str) -> tuple[dict, float]:

@@ -17,19 +17,17 @@ import random
 import statistics
 import sys
 import tempfile
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from bench import bulk_load
 
 MONTH_START = datetime(2026, 5, 1, tzinfo=UTC)
 MONTH_DAYS = 31
 PROJECTS = 12
 TAGS = ("meeting", "review", "writing", "support", "design", "travel")
-LOADER_THREADS = 4
 UNIT = 1_000  # entries built and written per unit of work
-BATCH = 25  # DynamoDB's BatchWriteItem maximum
 SAMPLES = 2
 GROUPINGS = ("project", "user", "day")
 
@@ -37,26 +35,6 @@ GROUPINGS = ("project", "user", "day")
 def _add_row(rows: list, row: tuple[str, str, str]) -> None:
     rows.append(row)
     print(" | ".join(row), file=sys.stderr, flush=True)  # progress: a full run takes minutes
-
-
-def _put_image(item) -> dict:
-    """The item a conditional put writes: its attributes plus the version PynamoDB sets (1)."""
-    image = item.serialize()
-    item._handle_version_attribute(attributes=image)
-    return image
-
-
-def _write(dynamodb, table: str, images: list[dict]) -> None:
-    for start in range(0, len(images), BATCH):
-        request = {table: [{"PutRequest": {"Item": image}} for image in images[start : start + BATCH]]}
-        for attempt in range(20):
-            unprocessed = dynamodb.batch_write_item(RequestItems=request).get("UnprocessedItems")
-            if not unprocessed:
-                break
-            request = unprocessed
-            time.sleep(0.05 * (attempt + 1))
-        else:
-            raise RuntimeError("DynamoDB Local kept items unprocessed")
 
 
 def add_members(*, org_id: str, count: int, hourly_rate: int) -> list[str]:
@@ -105,31 +83,15 @@ def _entry(org_id: str, user_id: str, project_ids: list[str], rng: random.Random
 
 def load_entries(*, org_id: str, user_ids: list[str], project_ids: list[str], count: int, max_seconds: float) -> int:
     """Bulk-load up to `count` finished entries in the month, spread over the users; stops after `max_seconds`."""
-    import boto3
-    from botocore.config import Config
 
-    from chalicelib.core.config import get_settings
-
-    table = get_settings().table_name
-    local = threading.local()
-    started = time.monotonic()
-    loaded, lock = [0], threading.Lock()
-
-    def unit(first: int) -> None:
-        if time.monotonic() - started > max_seconds:
-            return
-        if not hasattr(local, "dynamodb"):
-            local.dynamodb = boto3.session.Session().client("dynamodb", config=Config(parameter_validation=False))
+    def load(write_images, first: int) -> int:
         rng = random.Random(first)
         size = min(UNIT, count - first)
         entries = [_entry(org_id, user_ids[(first + i) % len(user_ids)], project_ids, rng) for i in range(size)]
-        _write(local.dynamodb, table, [_put_image(entry) for entry in entries])
-        with lock:
-            loaded[0] += size
+        write_images([bulk_load.put_image(entry) for entry in entries])
+        return size
 
-    with ThreadPoolExecutor(max_workers=LOADER_THREADS) as pool:
-        list(pool.map(unit, range(0, count, UNIT)))
-    return loaded[0]
+    return bulk_load.in_parallel(range(0, count, UNIT), load, max_seconds=max_seconds)
 
 
 def _measured(client, path: str) -> tuple[dict, int, float]:
